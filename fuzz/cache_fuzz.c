@@ -1,0 +1,191 @@
+/*
+ * cache_fuzz.c - libFuzzer harness for the code that reads cache files.
+ *
+ * The input is one mode byte and then the first bytes of a cache file.
+ * A fuzzer cannot forge 64-bit checksums, so the mode can repair them to
+ * reach the code behind each check:
+ *   bit 0  recompute the header checksum (fuzzes the geometry checks)
+ *   bit 1  also force a small consistent geometry (1-4 buckets), magic
+ *          and version, so the image is accepted
+ *   bit 2  also recompute every slot and list-record checksum, so lookups,
+ *          dump and the failing-list code decode fuzzed records
+ * An accepted image is padded with zeros to its full size and read the
+ * way a process reads a mapped file: cache_get for every stored key,
+ * dump, failing-list checks.  A hit must decode to a sane answer.
+ *
+ * Build and run (see fuzz/fuzz.am):  make fuzz-cache [FUZZ_SECONDS=60]
+ * Without libFuzzer (CACHE_FUZZ_MAIN) it replays the seed corpus as a
+ * TAP test: t/cache_fuzz_replay, run by make check.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache_int.h"
+
+#define FUZZ_MAX_FILE (4u << 20)
+#define FUZZ_NOW 1700000000
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static FILE *devnull;
+
+/* fix_header - apply the mode's repairs to a header copy */
+static void fix_header(struct cache_header *h, unsigned mode)
+{
+	struct cache_geom g;
+
+	if (mode & 2) {
+		cache_geom_make((h->nbuckets % 4 + 1) * CACHE_WAYS, &g);
+		memcpy(h->magic, CACHE_MAGIC, sizeof(h->magic));
+		h->version = CACHE_VERSION;
+		h->header_size = CACHE_HEADER_SIZE;
+		h->slot_size = CACHE_SLOT_SIZE;
+		h->ways = CACHE_WAYS;
+		h->nlists = CACHE_NLISTS;
+		h->lrec_size = CACHE_LREC_SIZE;
+		h->nbuckets = g.nbuckets;
+		h->slot_off = g.slot_off;
+		h->list_off = g.list_off;
+		h->aux_off = g.aux_off;
+		h->aux_size = g.aux_size;
+		h->file_size = g.file_size;
+	}
+	if (mode & 3)
+		h->check = cache_fmt_header_sum(h);
+}
+
+/* fix_records - recompute record checksums (mode bit 2) */
+static void fix_records(struct cache *c)
+{
+	for (uint32_t i = 0; i < c->geom.nslots; i++)
+		c->slots[i].check = cache_slot_sum(c->seed, &c->slots[i]);
+	for (unsigned i = 0; i < CACHE_NLISTS; i++)
+		c->lists[i].check = cache_lrec_sum(c->seed, &c->lists[i]);
+}
+
+/* sane - what any hit must look like */
+static void sane(const struct dns_answer *a)
+{
+	if (a->status == DNS_ANSWER ? a->naddr < 1 || a->naddr > DNS_MAX_ADDRS
+	    : (a->status != DNS_NXDOMAIN && a->status != DNS_NODATA) || a->naddr != 0)
+		abort();
+}
+
+/* lookups - look up every key the image holds, as a process would */
+static void lookups(struct cache *c)
+{
+	struct cache_slot copy;
+	struct dns_answer a;
+	char list[CACHE_NAME_MAX + 1], qname[CACHE_NAME_MAX + 1];
+
+	for (uint32_t i = 0; i < c->geom.nslots; i++) {
+		if (cache_slot_fetch(&c->slots[i], c->seed, 0, &copy) != CACHE_RD_OK)
+			continue;
+		snprintf(list, sizeof(list), "%.*s", (int)copy.listlen, copy.key);
+		snprintf(qname, sizeof(qname), "%.*s", (int)(copy.keylen - copy.listlen),
+			 copy.key + copy.listlen);
+		if (!cache_get(c, list, qname, FUZZ_NOW, &a, NULL))
+			continue;
+		sane(&a);
+		cache_put(c, list, qname, &a, FUZZ_NOW);	/* no fd: lock refused, no crash */
+	}
+	for (unsigned i = 0; i < CACHE_NLISTS; i++) {
+		char zone[CACHE_NAME_MAX + 1];
+		unsigned n = c->lists[i].zonelen > CACHE_NAME_MAX ? CACHE_NAME_MAX : c->lists[i].zonelen;
+
+		snprintf(zone, sizeof(zone), "%.*s", (int)n, c->lists[i].zone);
+		cache_list_skipped(c, zone, FUZZ_NOW);
+		cache_list_result(c, zone, (i & 1) != 0, FUZZ_NOW);
+	}
+	cache_dump_slots(c, FUZZ_NOW, devnull);
+}
+
+/* LLVMFuzzerTestOneInput - one input */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct cache_header h;
+	struct cache_geom g;
+	struct cache c;
+	char why[160];
+	unsigned mode;
+	unsigned char *img;
+
+	if (devnull == NULL && (devnull = fopen("/dev/null", "w")) == NULL)
+		abort();
+	if (size < 1)
+		return 0;
+	mode = data[0], data++, size--;
+	cache_fmt_check(data, size, size, &g, why, sizeof(why));	/* the raw bytes */
+	memset(&h, 0, sizeof(h));
+	memcpy(&h, data, size < sizeof(h) ? size : sizeof(h));
+	fix_header(&h, mode);
+	if (cache_fmt_check(&h, sizeof(h), h.file_size, &g, why, sizeof(why)) != CACHE_FMT_OK
+	    || g.file_size > FUZZ_MAX_FILE)
+		return 0;
+	if ((img = aligned_alloc(CACHE_PAGE, g.file_size)) == NULL)
+		return 0;
+	memset(img, 0, g.file_size);
+	memcpy(img, data, size < g.file_size ? size : g.file_size);
+	memcpy(img, &h, sizeof(h));
+	memset(&c, 0, sizeof(c));
+	c.fd = -1;
+	c.max_ttl = UINT32_MAX;
+	c.fail_ttl = 600;
+	cache_attach(&c, img, &g);
+	if (mode & 4)
+		fix_records(&c);
+	lookups(&c);
+	free(img);
+	return 0;
+}
+
+#ifdef CACHE_FUZZ_MAIN
+#include <dirent.h>
+
+/* replay - run one corpus file; true when it ran to the end */
+static bool replay(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	static uint8_t buf[FUZZ_MAX_FILE];
+	size_t n;
+
+	if (fp == NULL)
+		return false;
+	n = fread(buf, 1, sizeof(buf), fp);
+	fclose(fp);
+	LLVMFuzzerTestOneInput(buf, n);
+	return true;
+}
+
+/* main - replay the seed corpus as TAP ($srcdir/fuzz/corpus/cache, or argv) */
+int main(int argc, char **argv)
+{
+	const char *srcdir = getenv("srcdir");
+	char dir[4096], path[8192];
+	struct dirent *e;
+	DIR *d;
+	int n = 0, bad = 0;
+
+	snprintf(dir, sizeof(dir), "%s/fuzz/corpus/cache", argc > 1 ? argv[1] : srcdir ? srcdir : ".");
+	if ((d = opendir(dir)) == NULL) {
+		printf("1..0 # SKIP no corpus at %s\n", dir);
+		return 0;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		bool r = replay(path);
+
+		bad += !r;
+		printf("%sok %d - corpus %s\n", r ? "" : "not ", ++n, e->d_name);
+	}
+	closedir(d);
+	printf("1..%d\n", n);
+	return bad != 0;
+}
+#endif

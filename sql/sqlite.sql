@@ -1,0 +1,85 @@
+-- sqlite.sql - amavisd-new lookup tables for SQLite, as dnswl writes them.
+--
+-- The stock amavis tables (policy, users, mailaddr, wblist) plus what dnswl
+-- needs: wblist.auto ('Y' = row written by dnswl; anything else = made by a
+-- person, never touched by dnswl) and users.local.  A users row that dnswl
+-- creates points at policy_id = [sql] policy_preset; a policy row with all
+-- fields NULL, or no such row at all (amavis LEFT JOINs policy), leaves the
+-- recipient's filtering as it was.
+--
+-- Install: sqlite3 /var/lib/dnswl/amavis.db < sqlite.sql
+-- Existing amavis database: use upgrade-sqlite.sql instead.
+
+CREATE TABLE policy (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  policy_name varchar(32),
+  virus_lover char(1) DEFAULT NULL,
+  spam_lover char(1) DEFAULT NULL,
+  unchecked_lover char(1) DEFAULT NULL,
+  banned_files_lover char(1) DEFAULT NULL,
+  bad_header_lover char(1) DEFAULT NULL,
+  bypass_virus_checks char(1) DEFAULT NULL,
+  bypass_spam_checks char(1) DEFAULT NULL,
+  bypass_banned_checks char(1) DEFAULT NULL,
+  bypass_header_checks char(1) DEFAULT NULL,
+  virus_quarantine_to varchar(64) DEFAULT NULL,
+  spam_quarantine_to varchar(64) DEFAULT NULL,
+  banned_quarantine_to varchar(64) DEFAULT NULL,
+  unchecked_quarantine_to varchar(64) DEFAULT NULL,
+  bad_header_quarantine_to varchar(64) DEFAULT NULL,
+  clean_quarantine_to varchar(64) DEFAULT NULL,
+  archive_quarantine_to varchar(64) DEFAULT NULL,
+  spam_tag_level real DEFAULT NULL,
+  spam_tag2_level real DEFAULT NULL,
+  spam_tag3_level real DEFAULT NULL,
+  spam_kill_level real DEFAULT NULL,
+  spam_dsn_cutoff_level real DEFAULT NULL,
+  spam_quarantine_cutoff_level real DEFAULT NULL,
+  addr_extension_virus varchar(64) DEFAULT NULL,
+  addr_extension_spam varchar(64) DEFAULT NULL,
+  addr_extension_banned varchar(64) DEFAULT NULL,
+  addr_extension_bad_header varchar(64) DEFAULT NULL,
+  warnvirusrecip char(1) DEFAULT NULL,
+  warnbannedrecip char(1) DEFAULT NULL,
+  warnbadhrecip char(1) DEFAULT NULL,
+  newvirus_admin varchar(64) DEFAULT NULL,
+  virus_admin varchar(64) DEFAULT NULL,
+  banned_admin varchar(64) DEFAULT NULL,
+  bad_header_admin varchar(64) DEFAULT NULL,
+  spam_admin varchar(64) DEFAULT NULL,
+  spam_subject_tag varchar(64) DEFAULT NULL,
+  spam_subject_tag2 varchar(64) DEFAULT NULL,
+  spam_subject_tag3 varchar(64) DEFAULT NULL,
+  message_size_limit integer DEFAULT NULL,
+  banned_rulenames varchar(64) DEFAULT NULL,
+  disclaimer_options varchar(64) DEFAULT NULL,
+  forward_method varchar(64) DEFAULT NULL,
+  sa_userconf varchar(64) DEFAULT NULL,
+  sa_username varchar(64) DEFAULT NULL
+);
+
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  priority integer NOT NULL DEFAULT 7,
+  policy_id integer NOT NULL DEFAULT 1,
+  email varchar(255) NOT NULL UNIQUE,
+  fullname varchar(255) DEFAULT NULL,
+  local char(1) DEFAULT NULL
+);
+
+CREATE TABLE mailaddr (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  priority integer NOT NULL DEFAULT 7,
+  email varchar(255) NOT NULL UNIQUE
+);
+
+CREATE TABLE wblist (
+  rid integer NOT NULL,
+  sid integer NOT NULL,
+  wb varchar(10) NOT NULL,
+  auto char(1) NOT NULL DEFAULT 'N',
+  PRIMARY KEY (rid, sid)
+);
+
+-- dnswl deletes auto rows by sender
+CREATE INDEX wblist_sid_auto ON wblist (sid, auto);

@@ -1,0 +1,65 @@
+/*
+ * amavis_sql_int.h - what the statement builders (amavis_stmt.c) share
+ * with the connection code (amavis_sql.c).  Not for other modules.
+ */
+#ifndef DNSWL_AMAVIS_SQL_INT_H
+#define DNSWL_AMAVIS_SQL_INT_H
+
+#include <dbi/dbi.h>
+
+#include "amavis_sql.h"
+#include "msg.h"
+
+struct amavis_sql {
+	struct amavis_dsn dsn;
+	struct sql_settings s;
+	dbi_inst inst;			/* NULL until the first connect */
+	dbi_conn conn;			/* NULL while not connected */
+	bool bytea_users;		/* pgsql: users.email is bytea */
+	bool bytea_mailaddr;		/* pgsql: mailaddr.email is bytea */
+	unsigned long connects;
+	unsigned long statements;
+	char *err;			/* the running job's error text */
+	size_t errsize;
+};
+
+/*
+ * amavis_sql_fail - record why the job failed (the first reason is
+ * kept: it is the cause, later ones are consequences).  Returns false.
+ */
+bool amavis_sql_fail(struct amavis_sql *q, const char *fmt, ...) MSG_PRINTF(2, 3);
+
+/*
+ * amavis_sql_exec - run one statement (logged when verbose_sql).
+ * Returns the result (caller frees) or NULL with the error recorded.
+ */
+dbi_result amavis_sql_exec(struct amavis_sql *q, const char *sql, const char *what);
+
+/*
+ * amavis_sql_do - run a statement whose rows do not matter.  Returns
+ * true on success, storing the rows affected in *affected when not NULL.
+ */
+bool amavis_sql_do(struct amavis_sql *q, const char *sql, const char *what,
+		   unsigned long long *affected);
+
+enum value_kind {
+	VALUE_TEXT,	/* a plain string ('...') */
+	VALUE_EMAIL,	/* an address for an email column (MySQL: _binary '...') */
+	VALUE_BYTEA,	/* an address for a PostgreSQL bytea column (decode('hex')) */
+};
+
+/*
+ * amavis_sql_value - s as an SQL expression of the given kind, always
+ * through dbi_conn_quote_string_copy.  Returns a malloc'd string, or
+ * NULL with the error recorded.
+ */
+char *amavis_sql_value(struct amavis_sql *q, const char *s, enum value_kind kind);
+
+/* amavis_stmt_* - the three jobs; true on success (error recorded if not). */
+bool amavis_stmt_write(struct amavis_sql *q, const struct amavis_job *job);
+bool amavis_stmt_clean(struct amavis_sql *q, const struct amavis_job *job,
+		       unsigned long *deleted);
+bool amavis_stmt_refresh(struct amavis_sql *q, const struct amavis_job *job,
+			 uint64_t *words, unsigned long *senders);
+
+#endif

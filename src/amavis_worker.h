@@ -1,0 +1,41 @@
+/*
+ * amavis_worker.h - the SQL helper process of one dnswl process.
+ *
+ * libdbi has no way to bound a statement on a database that accepted
+ * the connection and then stopped answering.  So the SQL runs in a
+ * child process, forked when the first job needs it, which keeps the
+ * connection for the jobs that follow; the policy process waits for
+ * each job at most [sql] timeout seconds and otherwise kills the helper
+ * (the next job starts a new one: a reconnect).  The helper also keeps
+ * libdbi's drivers, and anything they might print, away from the
+ * policy process, whose stdin/stdout/stderr are the smtpd socket.
+ */
+#ifndef DNSWL_AMAVIS_WORKER_H
+#define DNSWL_AMAVIS_WORKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "amavis_dsn.h"
+#include "amavis_sql.h"
+#include "cfg.h"
+
+struct amavis_worker;
+
+/* amavis_worker_new - remember how to start the helper; starts nothing. */
+struct amavis_worker *amavis_worker_new(const struct amavis_dsn *dsn, const struct sql_settings *s);
+
+/*
+ * amavis_worker_run - have the helper run job, waiting at most [sql]
+ * timeout seconds in all (starting the helper first if needed).  words
+ * receives the refreshed filter for JOB_REFRESH (job->nwords words,
+ * zeroed by the caller).  Returns r->ok; on a timeout or a dead helper
+ * r->error says so and the helper is gone.
+ */
+bool amavis_worker_run(struct amavis_worker *w, const struct amavis_job *job,
+		       uint64_t *words, struct amavis_result *r);
+
+/* amavis_worker_free - stop the helper (bounded wait), free w; NULL is fine. */
+void amavis_worker_free(struct amavis_worker *w);
+
+#endif

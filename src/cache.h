@@ -1,0 +1,108 @@
+/*
+ * cache.h - the answer cache shared by every dnswl process.
+ *
+ * One file, our own format, on open/mmap/fcntl only.  Postfix starts one
+ * dnswl per smtpd connection, so the cache must outlive processes and be
+ * safe against concurrent writers and against a writer SIGKILLed at any
+ * instruction.  A NULL struct cache * means "run uncached": every call
+ * below accepts it and then does nothing (gets miss).
+ */
+#ifndef DNSWL_CACHE_H
+#define DNSWL_CACHE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "cfg.h"
+#include "dns.h"
+
+struct cache;
+
+/*
+ * cache_open - open (creating if needed) the file named in settings.
+ * Returns NULL when caching is disabled (file "") or the file cannot be
+ * trusted or used; the reason has been logged with msg_warn/msg_info.
+ */
+struct cache *cache_open(const struct cache_settings *settings);
+
+/* cache_close - unmap and close; NULL is fine. */
+void cache_close(struct cache *cache);
+
+/*
+ * cache_get - look up the answer of `list` for `qname`.  Returns true
+ * on a hit with *ans filled (and *expires, when not NULL); false on a
+ * miss, an expired entry, or a damaged one (never a wrong answer).
+ */
+bool cache_get(struct cache *cache, const char *list, const char *qname,
+	       time_t now, struct dns_answer *ans, time_t *expires);
+
+/*
+ * cache_put - store a positive or negative answer (DNS_ANSWER,
+ * DNS_NXDOMAIN, DNS_NODATA; failures are ignored) for its TTL clamped
+ * to [min_ttl, max_ttl].
+ */
+void cache_put(struct cache *cache, const char *list, const char *qname,
+	       const struct dns_answer *ans, time_t now);
+
+/*
+ * cache_list_skipped - true when `list` failed recently (within
+ * fail_ttl) and should not be asked now.  A list is skipped after
+ * CACHE_FAIL_THRESHOLD failures in a row (in any processes, each within
+ * fail_ttl of the previous one), for fail_ttl seconds from the last
+ * failure; fail_ttl 0 turns this off.  Lock-free.
+ */
+bool cache_list_skipped(struct cache *cache, const char *list, time_t now);
+
+/*
+ * cache_list_result - record whether a query to `list` failed; logs
+ * when a list starts being skipped and when it answers again.  Call it
+ * after every DNS query of a list (not for cache hits); a success for a
+ * list with no failure on record costs no lock.
+ */
+void cache_list_result(struct cache *cache, const char *list, bool failed, time_t now);
+
+#define CACHE_FAIL_THRESHOLD	2
+
+/*
+ * The aux area: a fixed CACHE_AUX_AREA bytes in the cache file for
+ * another module's shared state (the amavis SQL module keeps its sender
+ * set there).  Contract:
+ * - all zero when the file is created, rebuilt, or purged: treat zeros as
+ *   "nothing known yet";
+ * - the cache never reads it; keep your own magic/version/checksum in it
+ *   and treat damage as zeros (the file may be damaged like any other);
+ * - it is MAP_SHARED memory: stores are seen by every process at once;
+ *   use atomics or cache_aux_lock() to keep readers consistent;
+ * - the pointer stays valid until cache_close(); the area is 4096-aligned.
+ */
+#define CACHE_AUX_AREA		(256u * 1024u)
+#define CACHE_AUX_WAIT_MS	1000
+
+/*
+ * cache_aux - the aux area and (in *size, when not NULL) its size.
+ * Returns NULL (and size 0) when running uncached.
+ */
+void *cache_aux(struct cache *cache, size_t *size);
+
+/*
+ * cache_aux_lock - take the exclusive fcntl lock on the aux area's bytes,
+ * waiting at most CACHE_AUX_WAIT_MS.  Returns true when held; false when
+ * uncached or the lock did not come in time (then do not write).  Not
+ * recursive (locking twice is a bug: msg_panic).  The kernel releases it
+ * if the process dies; cache_close() releases it too.  Hold it briefly:
+ * never across a database round trip.  Only excludes other holders of
+ * this lock (purge takes it before zeroing the area).
+ */
+bool cache_aux_lock(struct cache *cache);
+
+/* cache_aux_unlock - release the aux lock; harmless when not held or NULL. */
+void cache_aux_unlock(struct cache *cache);
+
+/*
+ * cache_admin - `dnswl -C stats|dump|purge`: write to out, return the
+ * process exit status (0 ok, 1 error, 2 unknown command).
+ */
+int cache_admin(const struct cache_settings *settings, const char *command, FILE *out);
+
+#endif

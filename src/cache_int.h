@@ -1,0 +1,89 @@
+/*
+ * cache_int.h - what the cache_*.c files share: the open cache of one
+ * process, file handling and byte-range locks.  Not for other modules.
+ */
+#ifndef DNSWL_CACHE_INT_H
+#define DNSWL_CACHE_INT_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "cache.h"
+#include "cache_fmt.h"
+
+/* Bounded waits for fcntl locks (milliseconds). */
+#define CACHE_WAIT_PUT		50	/* a skipped store only costs a later miss */
+#define CACHE_WAIT_LIST		200
+#define CACHE_WAIT_ADMIN	2000
+
+/* Counters are kept per process and added to the header in batches. */
+#define CACHE_STATS_BATCH	64
+
+/* How cache_file_open treats an existing file. */
+enum cache_mode {
+	CACHE_SERVE,		/* create; rebuild when damaged or resized */
+	CACHE_INSPECT,		/* existing file only, its own geometry */
+	CACHE_REPAIR,		/* like INSPECT, but rebuild a damaged file */
+};
+
+struct cache {
+	int fd;				/* -1: memory only (fuzzing) */
+	unsigned char *map;
+	struct cache_geom geom;
+	struct cache_header *hdr;
+	struct cache_slot *slots;
+	struct cache_lrec *lists;
+	uint64_t seed;
+	unsigned long min_ttl;
+	unsigned long max_ttl;
+	unsigned long fail_ttl;
+	uint64_t hits;			/* not yet added to the header */
+	uint64_t misses;
+	uint64_t stores;
+	bool aux_locked;
+	char path[PATH_MAX];		/* for log lines */
+};
+
+/*
+ * cache_file_open - open, check trust, validate (rebuilding as mode
+ * allows) and map settings->file into *c.  Returns true when c is
+ * usable; false after logging why.  *missing is set (when not NULL) if
+ * the file or its directory does not exist in an admin mode.
+ */
+bool cache_file_open(struct cache *c, const struct cache_settings *s,
+		     enum cache_mode mode, bool *missing);
+
+/* cache_attach - point c's region pointers into a mapped file of geometry g. */
+void cache_attach(struct cache *c, void *map, const struct cache_geom *g);
+
+/*
+ * cache_lock - take an exclusive fcntl lock on [start, start+len) of
+ * c's file, waiting at most wait_ms.  Returns false on timeout or
+ * error (fd -1 included).  Released by cache_unlock or by death.
+ */
+bool cache_lock(const struct cache *c, uint64_t start, uint64_t len, int wait_ms);
+
+/* cache_unlock - release a lock taken by cache_lock. */
+void cache_unlock(const struct cache *c, uint64_t start, uint64_t len);
+
+/* cache_bucket_lock / cache_bucket_unlock - the lock of bucket b. */
+bool cache_bucket_lock(const struct cache *c, uint32_t b, int wait_ms);
+void cache_bucket_unlock(const struct cache *c, uint32_t b);
+
+/* cache_flush_stats - add this process's counters to the header. */
+void cache_flush_stats(struct cache *c);
+
+/*
+ * cache_dump_slots - print live entries, one "list qname answer
+ * expires" line each; returns how many.
+ */
+unsigned long cache_dump_slots(const struct cache *c, time_t now, FILE *out);
+
+/* cache_time - ISO 8601 UTC text for t into buf; "never" for 0. */
+const char *cache_time(int64_t t, char *buf, size_t size);
+
+#endif

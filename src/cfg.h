@@ -1,0 +1,124 @@
+/*
+ * cfg.h - the configuration: dnswl.cfg read with libinih.
+ *
+ * The file format is the one of the original dnswl.py: [global], [sql],
+ * [swl-sites] and [dwl-sites] name the lists, and one section per list
+ * holds its `ips` and `boost`.  New keys extend it; nothing old breaks.
+ */
+#ifndef DNSWL_CFG_H
+#define DNSWL_CFG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dns.h"
+
+#define CFG_MAX_LISTS	32
+#define CFG_MAX_ENTRIES	64	/* `ips` entries per list */
+#define CFG_ACTION_MAX	256
+#define CFG_ERR_MAX	(PATH_MAX + 256)
+
+/* What a list is queried by. */
+enum list_kind {
+	LIST_IP,		/* reversed client address (swl-sites) */
+	LIST_DOMAIN,		/* registrable domain of client_name (dwl-sites) */
+};
+
+/* What a match on the list means (block lists: a later issue). */
+enum list_role {
+	LIST_ALLOW,
+	LIST_BLOCK,
+};
+
+/*
+ * One `ips` entry: the first `octets` bytes of addr must equal the
+ * answer's (4 = exact address, 1..3 = prefix such as 127.0.2).
+ */
+struct list_entry {
+	uint32_t addr;		/* host byte order; unused octets zero */
+	unsigned octets;	/* 1..4 */
+	double boost;
+	bool has_boost;		/* "/ BOOST" given; else the list's boost */
+};
+
+struct dns_list {
+	char zone[DNS_NAME_MAX];	/* also the section name */
+	enum list_kind kind;
+	enum list_role role;
+	double boost;			/* default -10.0 */
+	struct list_entry entries[CFG_MAX_ENTRIES];
+	unsigned nentries;		/* 0 after load means "127" */
+	int line;			/* where it was named in `sites` */
+	bool defined;			/* its own section was seen */
+};
+
+struct cache_settings {
+	char file[PATH_MAX];		/* "" disables caching */
+	unsigned long size;		/* entries */
+	unsigned long min_ttl;		/* seconds */
+	unsigned long max_ttl;
+	unsigned long fail_ttl;		/* how long a failing list is skipped */
+};
+
+struct sql_settings {
+	bool use_sql;
+	bool verbose_sql;
+	char dsn[1024];
+	int dsn_line;
+	long policy_priority;
+	long mailaddr_priority;
+	long policy_preset;
+	unsigned long cleanup_interval;	/* seconds */
+	unsigned long timeout;		/* connect/statement, seconds */
+	bool localpart_lowercase;
+};
+
+struct config {
+	char path[PATH_MAX];
+	struct dns_list lists[CFG_MAX_LISTS];
+	unsigned nlists;
+	struct dns_settings dns;
+	char action_ok[CFG_ACTION_MAX];		/* whitelisted */
+	char action_dunno[CFG_ACTION_MAX];	/* not listed */
+	char action_defer[CFG_ACTION_MAX];	/* a list failed */
+	char syslog_facility[32];
+	char log_file[PATH_MAX];		/* "" = syslog */
+	int facility;				/* syslog code */
+	struct cache_settings cache;
+	struct sql_settings sql;
+	/* Ignored dnswl.py daemon keys seen, for `dnswl -n` notices. */
+	char ignored[256];
+};
+
+/*
+ * cfg_defaults - fill *cfg with the built-in defaults (no lists).
+ */
+void cfg_defaults(struct config *cfg);
+
+/*
+ * cfg_load - read path into *cfg (defaults first).  Returns true when
+ * the file is valid; otherwise writes "FILE:LINE: what is wrong" (or
+ * "FILE: ..." when no line applies) into err and returns false.
+ */
+bool cfg_load(struct config *cfg, const char *path, char *err, size_t errsize);
+
+/*
+ * cfg_parse_ips - parse an `ips` value ("127.0.2 / -5, 127.0.10.1")
+ * into list->entries.  Returns true on success; on failure writes the
+ * reason (without file and line) into err.
+ */
+bool cfg_parse_ips(struct dns_list *list, const char *value, char *err, size_t errsize);
+
+/*
+ * cfg_parse_nameservers - parse "IP[:PORT], [IPv6]:PORT, ..." into
+ * dns->servers.  Returns false with a reason in err.
+ */
+bool cfg_parse_nameservers(struct dns_settings *dns, const char *value, char *err, size_t errsize);
+
+/* cfg_print - write the effective settings, in dnswl.cfg syntax. */
+void cfg_print(const struct config *cfg, FILE *fp);
+
+#endif

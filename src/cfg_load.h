@@ -1,0 +1,52 @@
+/*
+ * cfg_load.h - internal interface between the config reader and the
+ * per-section value parsers.  Not for use outside cfg_*.c.
+ */
+#ifndef DNSWL_CFG_LOAD_H
+#define DNSWL_CFG_LOAD_H
+
+#include <stdio.h>
+
+#include "cfg.h"
+#include "msg.h"
+
+#define CFG_MAX_DEFS	(2 * CFG_MAX_LISTS)
+#define CFG_IPS_MAX	8192
+
+/* A list section as read, before `sites` tells us what it is. */
+struct cfg_site_def {
+	char zone[DNS_NAME_MAX];
+	int line;
+	char ips[CFG_IPS_MAX];
+	int ips_line;
+	char boost[64];
+	int boost_line;
+	bool used;
+};
+
+struct cfg_state {
+	struct config *cfg;
+	const char *path;
+	FILE *fp;
+	int line;
+	bool failed;
+	char error[CFG_ERR_MAX];
+	char seen[4096];	/* "section/key " pairs, to refuse repeats */
+	struct cfg_site_def defs[CFG_MAX_DEFS];
+	unsigned ndefs;
+};
+
+/* cfg_error - record "FILE:LINE: message" once; later errors are dropped. */
+void cfg_error(struct cfg_state *st, const char *fmt, ...) MSG_PRINTF(2, 3);
+
+void cfg_section(struct cfg_state *st, const char *section);
+void cfg_global(struct cfg_state *st, const char *name, const char *value);
+void cfg_cache(struct cfg_state *st, const char *name, const char *value);
+void cfg_sql(struct cfg_state *st, const char *name, const char *value);
+void cfg_sites(struct cfg_state *st, enum list_kind kind, const char *name, const char *value);
+void cfg_site_key(struct cfg_state *st, const char *section, const char *name, const char *value);
+
+/* cfg_finish - resolve list sections against `sites`, final checks. */
+void cfg_finish(struct cfg_state *st);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * cfg_print.c - `dnswl -n -v`: the effective settings in dnswl.cfg syntax.
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "cfg.h"
+
+/* print_entry - one `ips` entry with its effective boost */
+static void print_entry(const struct list_entry *e, FILE *fp, bool last)
+{
+	for (unsigned o = 0; o < e->octets; o++)
+		fprintf(fp, "%s%u", o ? "." : "", (e->addr >> (24 - 8 * o)) & 0xff);
+	fprintf(fp, " / %.1f%s", e->boost, last ? "\n" : ",\n      ");
+}
+
+/* print_list - a list section */
+static void print_list(const struct dns_list *list, FILE *fp)
+{
+	fprintf(fp, "\n[%s]\n; kind = %s, role = %s\nboost = %.1f\nips = ", list->zone,
+		list->kind == LIST_IP ? "ip (swl-sites)" : "domain (dwl-sites)",
+		list->role == LIST_ALLOW ? "allow" : "block", list->boost);
+	for (unsigned i = 0; i < list->nentries; i++)
+		print_entry(&list->entries[i], fp, i + 1 == list->nentries);
+}
+
+/* print_sites - `sites` of one kind */
+static void print_sites(const struct config *cfg, enum list_kind kind, FILE *fp)
+{
+	unsigned n = 0;
+
+	fprintf(fp, "\n[%s]\nsites =", kind == LIST_IP ? "swl-sites" : "dwl-sites");
+	for (unsigned i = 0; i < cfg->nlists; i++)
+		if (cfg->lists[i].kind == kind)
+			fprintf(fp, "%s %s", n++ ? "," : "", cfg->lists[i].zone);
+	fputc('\n', fp);
+}
+
+/* print_global - [global] */
+static void print_global(const struct config *cfg, FILE *fp)
+{
+	fprintf(fp, "; %s\n[global]\nnameserver =", cfg->path);
+	for (unsigned i = 0; i < cfg->dns.nservers; i++)
+		fprintf(fp, "%s %s:%u", i ? "," : "", cfg->dns.servers[i].host,
+			cfg->dns.servers[i].port);
+	fprintf(fp, "%s\ndns_timeout = %u\ndns_attempts = %u\n",
+		cfg->dns.nservers ? "" : " ; system resolver (/etc/resolv.conf)",
+		cfg->dns.timeout, cfg->dns.attempts);
+	fprintf(fp, "action_ok = %s\naction_dunno = %s\naction_defer = %s\n",
+		cfg->action_ok, cfg->action_dunno, cfg->action_defer);
+	fprintf(fp, "syslog_facility = %s\nlog_file = %s\n", cfg->syslog_facility,
+		cfg->log_file);
+}
+
+/* cfg_print - every effective setting */
+void cfg_print(const struct config *cfg, FILE *fp)
+{
+	const struct cache_settings *c = &cfg->cache;
+	const struct sql_settings *q = &cfg->sql;
+
+	print_global(cfg, fp);
+	fprintf(fp, "\n[cache]\nfile = %s\nsize = %lu\nmin_ttl = %lu\nmax_ttl = %lu\n"
+		"fail_ttl = %lu\n", c->file, c->size, c->min_ttl, c->max_ttl, c->fail_ttl);
+	fprintf(fp, "\n[sql]\nuse_sql = %s\nverbose_sql = %s\ndsn = %s\n"
+		"policy_priority = %ld\nmailaddr_priority = %ld\npolicy_preset = %ld\n"
+		"cleanup_interval = %lu\ntimeout = %lu\nlocalpart_lowercase = %s\n",
+		q->use_sql ? "yes" : "no", q->verbose_sql ? "yes" : "no",
+		q->dsn[0] ? "(set, not shown)" : "", q->policy_priority,
+		q->mailaddr_priority, q->policy_preset, q->cleanup_interval,
+		q->timeout, q->localpart_lowercase ? "yes" : "no");
+	print_sites(cfg, LIST_IP, fp);
+	print_sites(cfg, LIST_DOMAIN, fp);
+	for (unsigned i = 0; i < cfg->nlists; i++)
+		print_list(&cfg->lists[i], fp);
+}

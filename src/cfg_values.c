@@ -1,0 +1,237 @@
+/*
+ * cfg_values.c - check and store the values of each dnswl.cfg section.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cfg.h"
+#include "cfg_load.h"
+#include "str.h"
+
+
+/* cfg_error - record the first error with file and line */
+void cfg_error(struct cfg_state *st, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (st->failed)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	st->error[0] = '\0';
+	if (st->line > 0)
+		str_appendf(st->error, sizeof(st->error), "%s:%d: %s", st->path, st->line, msg);
+	else
+		str_appendf(st->error, sizeof(st->error), "%s: %s", st->path, msg);
+	st->failed = true;
+}
+
+/* cfg_defaults - built-in settings */
+void cfg_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->dns.timeout = 2;
+	cfg->dns.attempts = 2;
+	str_copy(cfg->action_ok, sizeof(cfg->action_ok), "OK");
+	str_copy(cfg->action_dunno, sizeof(cfg->action_dunno), "DUNNO");
+	str_copy(cfg->action_defer, sizeof(cfg->action_defer),
+		 "DEFER_IF_REJECT 4.7.1 DNS list lookup failed, try again later");
+	str_copy(cfg->syslog_facility, sizeof(cfg->syslog_facility), "mail");
+	cfg->facility = msg_facility_code("mail");
+	str_copy(cfg->cache.file, sizeof(cfg->cache.file),
+		 LOCALSTATEDIR "/cache/dnswl/cache.db");
+	cfg->cache.size = 65536;
+	cfg->cache.min_ttl = 60;
+	cfg->cache.max_ttl = 3600;
+	cfg->cache.fail_ttl = 30;
+	cfg->sql.policy_preset = 0;
+	cfg->sql.cleanup_interval = 60;
+	cfg->sql.timeout = 5;
+	cfg->sql.localpart_lowercase = true;
+}
+
+/* cfg_once - refuse a key given twice in one section */
+static bool cfg_once(struct cfg_state *st, const char *section, const char *name)
+{
+	char key[128];
+
+	snprintf(key, sizeof(key), " %s/%s ", section, name);
+	if (strstr(st->seen, key) != NULL) {
+		cfg_error(st, "\"%s\" given twice in [%s] (an indented line "
+			  "continues the value above it)", name, section);
+		return false;
+	}
+	if (st->seen[0] == '\0')
+		st->seen[0] = ' ';
+	if (!str_appendf(st->seen, sizeof(st->seen), "%s", key + 1))
+		cfg_error(st, "too many keys");
+	return !st->failed;
+}
+
+/* cfg_uint - bounded unsigned value */
+static void cfg_uint(struct cfg_state *st, const char *name, const char *value,
+		     unsigned long min, unsigned long max, unsigned long *out)
+{
+	unsigned long v;
+
+	if (!str_parse_uint(value, max, &v) || v < min)
+		cfg_error(st, "%s: \"%s\" is not a whole number from %lu to %lu",
+			  name, value, min, max);
+	else
+		*out = v;
+}
+
+/* cfg_long - bounded signed value (priorities, ids) */
+static void cfg_long(struct cfg_state *st, const char *name, const char *value, long *out)
+{
+	double v;
+
+	if (!str_parse_double(value, &v) || v != (long) v || v < -1e9 || v > 1e9)
+		cfg_error(st, "%s: \"%s\" is not a whole number", name, value);
+	else
+		*out = (long) v;
+}
+
+/* cfg_bool - yes/no value */
+static void cfg_bool(struct cfg_state *st, const char *name, const char *value, bool *out)
+{
+	if (!str_parse_bool(value, out))
+		cfg_error(st, "%s: \"%s\" is not yes or no", name, value);
+}
+
+/* cfg_action - an access(5) action without line breaks */
+static void cfg_action(struct cfg_state *st, const char *name, const char *value,
+		       char *out, size_t size)
+{
+	static const char *known[] = {"OK", "DUNNO", "REJECT", "DEFER",
+		"DEFER_IF_REJECT", "DEFER_IF_PERMIT", "PREPEND", "WARN", "HOLD",
+		"DISCARD", "FILTER", "REDIRECT", "BCC", "INFO", NULL};
+	size_t word = strcspn(value, " \t");
+
+	for (const char **k = known; *k; k++)
+		if (strlen(*k) == word && strncasecmp(value, *k, word) == 0)
+			goto valid;
+	if (word == 3 && (value[0] == '4' || value[0] == '5')
+	    && strspn(value, "0123456789") == 3)
+		goto valid;
+	cfg_error(st, "%s: \"%s\" is not a Postfix access(5) action", name, value);
+	return;
+valid:
+	if (str_has_ctl(value) || !str_copy(out, size, value))
+		cfg_error(st, "%s: action too long or holds control characters", name);
+}
+
+/* cfg_daemon_key - dnswl.py daemon keys that spawn(8) makes moot */
+static bool cfg_daemon_key(const char *name)
+{
+	static const char *keys[] = {"bind_address", "bind_address6", "port",
+		"uid", "gid", NULL};
+
+	for (const char **k = keys; *k; k++)
+		if (strcmp(name, *k) == 0)
+			return true;
+	return false;
+}
+
+/* cfg_global - [global] keys */
+void cfg_global(struct cfg_state *st, const char *name, const char *value)
+{
+	struct config *cfg = st->cfg;
+	unsigned long v = 0;
+	char err[256];
+
+	if (!cfg_once(st, "global", name))
+		return;
+	if (strcmp(name, "nameserver") == 0) {
+		if (!cfg_parse_nameservers(&cfg->dns, value, err, sizeof(err)))
+			cfg_error(st, "nameserver: %s", err);
+	} else if (strcmp(name, "dns_timeout") == 0) {
+		v = cfg->dns.timeout;
+		cfg_uint(st, name, value, 1, 60, &v);
+		cfg->dns.timeout = (unsigned) v;
+	} else if (strcmp(name, "dns_attempts") == 0) {
+		v = cfg->dns.attempts;
+		cfg_uint(st, name, value, 1, 10, &v);
+		cfg->dns.attempts = (unsigned) v;
+	} else if (strcmp(name, "action_ok") == 0)
+		cfg_action(st, name, value, cfg->action_ok, sizeof(cfg->action_ok));
+	else if (strcmp(name, "action_dunno") == 0)
+		cfg_action(st, name, value, cfg->action_dunno, sizeof(cfg->action_dunno));
+	else if (strcmp(name, "action_defer") == 0)
+		cfg_action(st, name, value, cfg->action_defer, sizeof(cfg->action_defer));
+	else if (strcmp(name, "syslog_facility") == 0) {
+		if ((cfg->facility = msg_facility_code(value)) < 0)
+			cfg_error(st, "syslog_facility: unknown facility \"%s\"", value);
+		str_copy(cfg->syslog_facility, sizeof(cfg->syslog_facility), value);
+	} else if (strcmp(name, "log_file") == 0) {
+		if (*value != '\0' && *value != '/')
+			cfg_error(st, "log_file: \"%s\" is not an absolute path", value);
+		else if (!str_copy(cfg->log_file, sizeof(cfg->log_file), value))
+			cfg_error(st, "log_file: path too long");
+	} else if (cfg_daemon_key(name))
+		str_appendf(cfg->ignored, sizeof(cfg->ignored), "%s ", name);
+	else
+		cfg_error(st, "unknown key \"%s\" in [global]", name);
+}
+
+/* cfg_cache - [cache] keys */
+void cfg_cache(struct cfg_state *st, const char *name, const char *value)
+{
+	struct cache_settings *c = &st->cfg->cache;
+
+	if (!cfg_once(st, "cache", name))
+		return;
+	if (strcmp(name, "file") == 0) {
+		if (*value != '\0' && *value != '/')
+			cfg_error(st, "file: \"%s\" is not an absolute path", value);
+		else if (!str_copy(c->file, sizeof(c->file), value))
+			cfg_error(st, "file: path too long");
+	} else if (strcmp(name, "size") == 0)
+		cfg_uint(st, name, value, 16, 16UL * 1024 * 1024, &c->size);
+	else if (strcmp(name, "min_ttl") == 0)
+		cfg_uint(st, name, value, 0, 7 * 86400, &c->min_ttl);
+	else if (strcmp(name, "max_ttl") == 0)
+		cfg_uint(st, name, value, 1, 7 * 86400, &c->max_ttl);
+	else if (strcmp(name, "fail_ttl") == 0)
+		cfg_uint(st, name, value, 0, 86400, &c->fail_ttl);
+	else
+		cfg_error(st, "unknown key \"%s\" in [cache]", name);
+}
+
+/* cfg_sql - [sql] keys (checked further by the amavis writer) */
+void cfg_sql(struct cfg_state *st, const char *name, const char *value)
+{
+	struct sql_settings *q = &st->cfg->sql;
+
+	if (!cfg_once(st, "sql", name))
+		return;
+	if (strcmp(name, "use_sql") == 0)
+		cfg_bool(st, name, value, &q->use_sql);
+	else if (strcmp(name, "verbose_sql") == 0)
+		cfg_bool(st, name, value, &q->verbose_sql);
+	else if (strcmp(name, "localpart_lowercase") == 0)
+		cfg_bool(st, name, value, &q->localpart_lowercase);
+	else if (strcmp(name, "dsn") == 0) {
+		q->dsn_line = st->line;
+		if (!str_copy(q->dsn, sizeof(q->dsn), value))
+			cfg_error(st, "dsn: too long");
+	} else if (strcmp(name, "policy_priority") == 0)
+		cfg_long(st, name, value, &q->policy_priority);
+	else if (strcmp(name, "mailaddr_priority") == 0)
+		cfg_long(st, name, value, &q->mailaddr_priority);
+	else if (strcmp(name, "policy_preset") == 0)
+		cfg_long(st, name, value, &q->policy_preset);
+	else if (strcmp(name, "cleanup_interval") == 0)
+		cfg_uint(st, name, value, 0, 86400, &q->cleanup_interval);
+	else if (strcmp(name, "timeout") == 0)
+		cfg_uint(st, name, value, 1, 300, &q->timeout);
+	else
+		cfg_error(st, "unknown key \"%s\" in [sql]", name);
+}

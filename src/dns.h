@@ -1,0 +1,99 @@
+/*
+ * dns.h - DNS list queries with the blocking glibc resolver.
+ *
+ * One resolver state per process (nameserver, timeout, attempts from the
+ * config).  Queries are built with res_nmkquery and sent with res_nsend,
+ * so the raw reply is at hand: rcode, the answer's TTL and, for negative
+ * answers, the SOA minimum from the authority section (RFC 2308).
+ */
+#ifndef DNSWL_DNS_H
+#define DNSWL_DNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define DNS_MAX_ADDRS	16	/* A records kept from one answer */
+#define DNS_NAME_MAX	254	/* presentation form, with the NUL */
+#define DNS_MAX_SERVERS	3	/* MAXNS of the glibc resolver */
+
+/* What one list query came to. */
+enum dns_status {
+	DNS_ANSWER,		/* NOERROR with at least one A record */
+	DNS_NXDOMAIN,		/* not listed */
+	DNS_NODATA,		/* name exists, no A record: not listed */
+	DNS_SERVFAIL,		/* failures from here on */
+	DNS_REFUSED,
+	DNS_TIMEOUT,		/* no reply within timeout * attempts */
+	DNS_MALFORMED,		/* reply we cannot parse, or mismatched */
+	DNS_ERROR,		/* anything else (FORMERR, local error) */
+};
+
+struct dns_answer {
+	enum dns_status status;
+	unsigned naddr;			/* DNS_ANSWER: number of addresses */
+	uint32_t addr[DNS_MAX_ADDRS];	/* host byte order */
+	uint32_t ttl;			/* seconds: A TTL or negative TTL;
+					 * 0 when the reply gave none */
+};
+
+/* A DNS server: an IPv4 or IPv6 address and a port. */
+struct dns_server {
+	char host[64];
+	unsigned port;
+};
+
+struct dns_settings {
+	struct dns_server servers[DNS_MAX_SERVERS];
+	unsigned nservers;		/* 0: the system resolver config */
+	unsigned timeout;		/* seconds per try */
+	unsigned attempts;		/* tries per server */
+};
+
+/*
+ * dns_init - set up this process's resolver state.  Returns true on
+ * success; on failure writes a reason into err.
+ */
+bool dns_init(const struct dns_settings *settings, char *err, size_t errsize);
+
+/*
+ * dns_query_a - ask for the A records of qname.  Always fills *ans;
+ * ans->status says how it went.  Blocks at most about
+ * timeout * attempts seconds per configured server.
+ */
+void dns_query_a(const char *qname, struct dns_answer *ans);
+
+/* dns_failed - true for the statuses that mean "no usable answer". */
+bool dns_failed(enum dns_status status);
+
+/* dns_status_name - "NXDOMAIN", "SERVFAIL", "timeout" and so on. */
+const char *dns_status_name(enum dns_status status);
+
+/*
+ * dns_parse_reply - classify a raw reply (exposed for unit tests and
+ * fuzzing).  Fills *ans from msg[0..len).
+ */
+void dns_parse_reply(const unsigned char *msg, int len, struct dns_answer *ans);
+
+/*
+ * dns_reverse_ip - write the reversed form of an IPv4 or IPv6 address
+ * ("4.3.2.1" or 32 nibbles) into buf.  Returns false for a string that
+ * is not an address, or when buf is too small.
+ */
+bool dns_reverse_ip(const char *addr, char *buf, size_t size);
+
+/*
+ * dns_list_name - join a reversed address or domain with a list zone
+ * into a query name.  Returns false when the result is not a valid
+ * name (too long, empty label).
+ */
+bool dns_list_name(const char *prefix, const char *zone, char *buf, size_t size);
+
+/*
+ * dns_registrable_domain - the registrable domain of a host name by
+ * the Public Suffix List (libpsl), lowercased, into buf.  Returns false
+ * for a name that has none (a bare suffix, an IP literal, junk).
+ */
+bool dns_registrable_domain(const char *host, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,181 @@
+/*
+ * dns_query.c - one A query with this process's own resolver state.
+ *
+ * res_nmkquery + res_nsend rather than res_nquery: res_nquery hides the
+ * rcode and the authority SOA, which we need to tell NXDOMAIN from
+ * SERVFAIL and REFUSED and to know how long a negative answer holds.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <arpa/nameser.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <resolv.h>
+#include <string.h>
+
+#include "dns.h"
+#include "str.h"
+
+static struct __res_state res;
+static bool res_ready;
+
+/* dns_set_server - point the resolver at one configured server */
+static bool dns_set_server(unsigned i, const struct dns_server *srv)
+{
+	struct sockaddr_in *sin = &res.nsaddr_list[i];
+
+	/* glibc keeps IPv6 servers in _u._ext; for IPv4 nsaddr_list suffices. */
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons((uint16_t) srv->port);
+	return inet_pton(AF_INET, srv->host, &sin->sin_addr) == 1;
+}
+
+/* dns_init - resolver state from the settings */
+bool dns_init(const struct dns_settings *s, char *err, size_t errsize)
+{
+	memset(&res, 0, sizeof(res));
+	if (res_ninit(&res) != 0) {
+		snprintf(err, errsize, "res_ninit failed");
+		return false;
+	}
+	for (unsigned i = 0; i < s->nservers; i++) {
+		if (!dns_set_server(i, &s->servers[i])) {
+			snprintf(err, errsize, "nameserver %s: only IPv4 server "
+				 "addresses are supported", s->servers[i].host);
+			return false;
+		}
+	}
+	if (s->nservers > 0)
+		res.nscount = (int) s->nservers;
+	res.retrans = (int) s->timeout;
+	res.retry = (int) s->attempts;
+	/* Lists live under our zones: no search list, no default domain. */
+	res.options &= ~(RES_DNSRCH | RES_DEFNAMES);
+	res_ready = true;
+	return true;
+}
+
+/* dns_failed - statuses that mean no usable answer */
+bool dns_failed(enum dns_status status)
+{
+	return status >= DNS_SERVFAIL;
+}
+
+/* dns_status_name - log and -q spelling of a status */
+const char *dns_status_name(enum dns_status status)
+{
+	static const char *names[] = {"answer", "NXDOMAIN", "NODATA",
+		"SERVFAIL", "REFUSED", "timeout", "malformed", "error"};
+
+	return status <= DNS_ERROR ? names[status] : "error";
+}
+
+/* dns_soa_ttl - negative TTL: min(SOA TTL, SOA minimum), RFC 2308 */
+static uint32_t dns_soa_ttl(ns_msg *msg)
+{
+	ns_rr rr;
+	int n = ns_msg_count(*msg, ns_s_ns);
+
+	for (int i = 0; i < n; i++) {
+		if (ns_parserr(msg, ns_s_ns, i, &rr) != 0)
+			return 0;
+		if (ns_rr_type(rr) == ns_t_soa && ns_rr_rdlen(rr) >= 20) {
+			uint32_t min = ns_get32(ns_rr_rdata(rr) + ns_rr_rdlen(rr) - 4);
+			return min < ns_rr_ttl(rr) ? min : ns_rr_ttl(rr);
+		}
+	}
+	return 0;
+}
+
+/* dns_collect_a - A records of the answer section, minimum TTL */
+static bool dns_collect_a(ns_msg *msg, struct dns_answer *ans)
+{
+	ns_rr rr;
+	int n = ns_msg_count(*msg, ns_s_an);
+
+	for (int i = 0; i < n; i++) {
+		if (ns_parserr(msg, ns_s_an, i, &rr) != 0)
+			return false;
+		if (ns_rr_type(rr) != ns_t_a || ns_rr_class(rr) != ns_c_in)
+			continue;	/* CNAMEs on the way are fine */
+		if (ns_rr_rdlen(rr) != 4)
+			return false;
+		if (ans->naddr == 0 || ns_rr_ttl(rr) < ans->ttl)
+			ans->ttl = ns_rr_ttl(rr);
+		if (ans->naddr < DNS_MAX_ADDRS)
+			ans->addr[ans->naddr++] = ns_get32(ns_rr_rdata(rr));
+	}
+	return true;
+}
+
+/* dns_rcode_status - the failure an rcode stands for */
+static enum dns_status dns_rcode_status(int rcode)
+{
+	return rcode == ns_r_servfail ? DNS_SERVFAIL
+	    : rcode == ns_r_refused ? DNS_REFUSED : DNS_ERROR;
+}
+
+/* dns_parse_reply - classify a raw reply */
+void dns_parse_reply(const unsigned char *buf, int len, struct dns_answer *ans)
+{
+	ns_msg msg;
+
+	memset(ans, 0, sizeof(*ans));
+	if (len < HFIXEDSZ || ns_initparse(buf, len, &msg) != 0) {
+		ans->status = DNS_MALFORMED;
+		return;
+	}
+	switch (ns_msg_getflag(msg, ns_f_rcode)) {
+	case ns_r_noerror:
+		if (!dns_collect_a(&msg, ans))
+			ans->status = DNS_MALFORMED;
+		else if (ans->naddr > 0)
+			ans->status = DNS_ANSWER;
+		else {
+			ans->status = DNS_NODATA;
+			ans->ttl = dns_soa_ttl(&msg);
+		}
+		break;
+	case ns_r_nxdomain:
+		ans->status = DNS_NXDOMAIN;
+		ans->ttl = dns_soa_ttl(&msg);
+		break;
+	default:
+		ans->status = dns_rcode_status(ns_msg_getflag(msg, ns_f_rcode));
+	}
+}
+
+/* dns_query_a - one list query, classified */
+void dns_query_a(const char *qname, struct dns_answer *ans)
+{
+	unsigned char query[NS_PACKETSZ], reply[NS_MAXMSG];
+	int qlen, rlen;
+
+	memset(ans, 0, sizeof(*ans));
+	ans->status = DNS_ERROR;
+	if (!res_ready)
+		return;
+	qlen = res_nmkquery(&res, ns_o_query, qname, ns_c_in, ns_t_a, NULL, 0,
+			    NULL, query, sizeof(query));
+	if (qlen < 0)
+		return;
+	memset(reply, 0, HFIXEDSZ);
+	rlen = res_nsend(&res, query, qlen, reply, sizeof(reply));
+	if (rlen < 0) {
+		/* res_nsend also "fails" after a SERVFAIL or REFUSED reply from
+		 * every server, but leaves the last reply in our buffer: tell
+		 * those from silence by its ID and QR bit. */
+		if (memcmp(query, reply, 2) == 0 && (reply[2] & 0x80))
+			ans->status = dns_rcode_status(reply[3] & 0x0f);
+		else
+			ans->status = DNS_TIMEOUT;
+		return;
+	}
+	if (rlen < HFIXEDSZ || memcmp(query, reply, 2) != 0) {
+		ans->status = DNS_MALFORMED;
+		return;
+	}
+	dns_parse_reply(reply, rlen, ans);
+}

@@ -1,0 +1,145 @@
+/*
+ * main.c - dnswl: a Postfix policy service answering from DNS lists.
+ *
+ * Modes: serve (spawn(8) child, the default), -n check the config,
+ * -q ask the lists about one client, -C cache administration, -V.
+ * Only the serving mode logs to syslog; the others talk on the terminal.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "amavis.h"
+#include "cache.h"
+#include "cfg.h"
+#include "lookup.h"
+#include "msg.h"
+#include "serve.h"
+
+#define DEFAULT_CFG SYSCONFDIR "/dnswl.cfg"
+
+enum mode { MODE_SERVE, MODE_CHECK, MODE_QUERY, MODE_CACHE };
+
+struct options {
+	enum mode mode;
+	const char *cfg_path;
+	const char *arg;	/* -q ADDRESS or -C COMMAND */
+	const char *name;	/* -q ADDRESS NAME */
+	bool verbose;
+};
+
+/* usage - the synopsis, on stderr (interactive only) */
+static _Noreturn void usage(void)
+{
+	fprintf(stderr, "usage: dnswl [-c FILE]                  serve Postfix (spawn)\n"
+		"       dnswl -n [-v] [-c FILE]          check the config\n"
+		"       dnswl -q ADDRESS [NAME] [-c FILE] ask every list\n"
+		"       dnswl -C stats|dump|purge [-c FILE] cache admin\n"
+		"       dnswl -V                          version\n");
+	exit(2);
+}
+
+/* parse_args - command line into opts */
+static void parse_args(int argc, char **argv, struct options *opts)
+{
+	int ch;
+
+	opts->cfg_path = DEFAULT_CFG;
+	while ((ch = getopt(argc, argv, "c:nq:C:vVh")) != -1) {
+		switch (ch) {
+		case 'c': opts->cfg_path = optarg; break;
+		case 'n': opts->mode = MODE_CHECK; break;
+		case 'q': opts->mode = MODE_QUERY; opts->arg = optarg; break;
+		case 'C': opts->mode = MODE_CACHE; opts->arg = optarg; break;
+		case 'v': opts->verbose = true; break;
+		case 'V': printf("dnswl %s\n", PACKAGE_VERSION); exit(0);
+		default: usage();
+		}
+	}
+	if (opts->mode == MODE_QUERY && optind < argc)
+		opts->name = argv[optind++];
+	if (optind != argc)
+		usage();
+}
+
+/* check_config - `dnswl -n [-v]` */
+static int check_config(const struct config *cfg, bool verbose)
+{
+	if (cfg->ignored[0] != '\0')
+		fprintf(stderr, "dnswl: notice: %s: ignored dnswl.py daemon keys: %s"
+			"(spawn(8) starts dnswl; it does not listen)\n", cfg->path, cfg->ignored);
+	if (verbose)
+		cfg_print(cfg, stdout);
+	return 0;
+}
+
+/* start_logging - serving: syslog, or log_file when set */
+static void start_logging(const struct config *cfg)
+{
+	msg_set_facility(cfg->facility);
+	if (cfg->log_file[0] != '\0' && !msg_set_file(cfg->log_file))
+		msg_warn("cannot open log_file %s; logging to syslog", cfg->log_file);
+}
+
+/* run_serve - the spawn(8) child */
+static int run_serve(const struct config *cfg)
+{
+	struct lookup_ctx ctx;
+	struct amavis *amavis;
+	char err[256];
+	int status;
+
+	start_logging(cfg);
+	if (!lookup_open(&ctx, cfg, err, sizeof(err)))
+		msg_fatal("%s", err);
+	amavis = amavis_open(&cfg->sql, ctx.cache);
+	status = serve(cfg, &ctx, amavis, STDIN_FILENO, STDOUT_FILENO);
+	amavis_close(amavis);
+	lookup_close(&ctx);
+	return status;
+}
+
+/* run_query - `dnswl -q` */
+static int run_query(const struct config *cfg, const char *addr, const char *name)
+{
+	struct lookup_ctx ctx;
+	char err[256];
+	int status;
+
+	if (!lookup_open(&ctx, cfg, err, sizeof(err)))
+		msg_fatal("%s", err);
+	status = query_client(cfg, &ctx, addr, name);
+	lookup_close(&ctx);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	static struct config cfg;
+	struct options opts = {0};
+	char err[CFG_ERR_MAX];
+
+	parse_args(argc, argv, &opts);
+	msg_init("dnswl", opts.mode == MODE_SERVE ? MSG_SYSLOG : MSG_STDERR,
+		 msg_facility_code("mail"));
+	if (!cfg_load(&cfg, opts.cfg_path, err, sizeof(err))) {
+		if (opts.mode == MODE_CHECK) {
+			fprintf(stderr, "%s\n", err);
+			return 1;
+		}
+		msg_fatal("%s", err);
+	}
+	switch (opts.mode) {
+	case MODE_CHECK:
+		return check_config(&cfg, opts.verbose);
+	case MODE_QUERY:
+		return run_query(&cfg, opts.arg, opts.name);
+	case MODE_CACHE:
+		return cache_admin(&cfg.cache, opts.arg, stdout);
+	default:
+		return run_serve(&cfg);
+	}
+}

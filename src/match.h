@@ -1,0 +1,43 @@
+/*
+ * match.h - what a list's answer means for one list.
+ *
+ * Refusal codes and answers outside 127.0.0.0/8 are never listings
+ * (dns-lists.md: lists that answered such codes have whitelisted or
+ * blocked the whole internet).  Among real codes, an exact entry beats
+ * a prefix and a longer prefix a shorter one; a list counts once, with
+ * the strongest boost among its matched codes.
+ */
+#ifndef DNSWL_MATCH_H
+#define DNSWL_MATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cfg.h"
+#include "dns.h"
+
+enum code_class {
+	CODE_LISTING,		/* 127.0.0.0/8, not a refusal */
+	CODE_REFUSAL,		/* 127.0.0.255, 127.255.255.0/24 */
+	CODE_BOGUS,		/* outside 127.0.0.0/8 */
+};
+
+/* match_classify - the class of one returned address (host order). */
+enum code_class match_classify(uint32_t addr);
+
+/*
+ * match_entry - the best `ips` entry for addr, or NULL when none
+ * matches.  "Best" = most octets compared.
+ */
+const struct list_entry *match_entry(const struct dns_list *list, uint32_t addr);
+
+/*
+ * match_answer - match every address of ans against list.  Returns
+ * true when at least one matched, with *boost the strongest (largest
+ * magnitude) boost among the matched entries.  *refusals and *bogus
+ * count the addresses of those classes.
+ */
+bool match_answer(const struct dns_list *list, const struct dns_answer *ans,
+		  double *boost, unsigned *refusals, unsigned *bogus);
+
+#endif

@@ -1,0 +1,96 @@
+/*
+ * serve.c - loop over policy requests: decide, record, log, reply.
+ *
+ * Nothing here may write to stderr: under spawn(8) it is the smtpd
+ * socket.  Every word about a request goes to the log.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "amavis.h"
+#include "decide.h"
+#include "msg.h"
+#include "policy.h"
+#include "serve.h"
+#include "str.h"
+
+#define LOG_LINE_MAX 3000
+
+/* elapsed_ms - milliseconds since start */
+static long elapsed_ms(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) * 1000L
+	    + (now.tv_nsec - start->tv_nsec) / 1000000L;
+}
+
+/* or_empty - "" for an absent attribute */
+static const char *or_empty(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
+/* serve_log - the one info line per decision */
+static void serve_log(const struct policy_request *req, const struct decision *d,
+		      const char *action, long ms)
+{
+	char line[LOG_LINE_MAX];
+
+	line[0] = '\0';
+	str_appendf(line, sizeof(line), "decision: client=%s[%s] sender=<%.320s> "
+		    "recipient=<%.320s> ", req->client_name ? req->client_name : "unknown",
+		    req->client_address ? req->client_address : "unknown",
+		    or_empty(req->sender), or_empty(req->recipient));
+	decision_lists_text(d, line, sizeof(line));
+	str_appendf(line, sizeof(line), "%sboost=%.1f action=%s elapsed_ms=%ld",
+		    d->nlists ? " " : "", d->boost, action, ms);
+	msg_info("%s", line);
+}
+
+/* serve_one - answer one request */
+static bool serve_one(const struct config *cfg, struct lookup_ctx *ctx,
+		      struct amavis *amavis, const struct policy_request *req, int out)
+{
+	struct timespec start;
+	struct decision d;
+	const char *action;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	decide(ctx, cfg, req->client_address, req->client_name, &d);
+	action = decision_action(cfg, &d);
+	amavis_after_decision(amavis, req->protocol_state, req->sender, req->recipient, &d);
+	serve_log(req, &d, action, elapsed_ms(&start));
+	if (!policy_reply(out, action)) {
+		msg_warn("cannot write the reply: Postfix went away");
+		return false;
+	}
+	return true;
+}
+
+/* serve - the request loop */
+int serve(const struct config *cfg, struct lookup_ctx *ctx, struct amavis *amavis,
+	  int in, int out)
+{
+	static struct policy_reader rd;
+	static struct policy_request req;
+	char err[256];
+
+	policy_reader_init(&rd, in);
+	for (;;) {
+		switch (policy_read(&rd, &req, err, sizeof(err))) {
+		case POLICY_EOF:
+			return 0;
+		case POLICY_BAD:
+			msg_warn("bad policy request: %s; closing without a reply", err);
+			return 1;
+		case POLICY_REQUEST:
+			if (!serve_one(cfg, ctx, amavis, &req, out))
+				return 1;
+		}
+	}
+}

@@ -1,0 +1,28 @@
+/*
+ * serve.h - the policy service loop (Postfix spawn(8) child) and the
+ * interactive query mode for administrators.
+ */
+#ifndef DNSWL_SERVE_H
+#define DNSWL_SERVE_H
+
+#include "cfg.h"
+#include "lookup.h"
+
+struct amavis;
+
+/*
+ * serve - answer requests from fd in until end of input.  Returns the
+ * exit status: 0 at a clean end, 1 after unparsable input (no reply was
+ * sent, so Postfix retries) or a write error.
+ */
+int serve(const struct config *cfg, struct lookup_ctx *ctx, struct amavis *amavis,
+	  int in, int out);
+
+/*
+ * query_client - `dnswl -q ADDRESS [NAME]`: ask every list, print each
+ * answer and the decision on stdout.  Returns 0.
+ */
+int query_client(const struct config *cfg, struct lookup_ctx *ctx,
+		 const char *address, const char *name);
+
+#endif

@@ -1,0 +1,133 @@
+#!/usr/bin/env bats
+# t/amavis_sqlite.bats - amavisd-new rows through libdbi on a real SQLite
+# (the cases are in t/lib/amavis.bash; the server in t/lib/sqlserver.bash)
+
+load 'lib/amavis'
+
+setup_file() {
+	sql_backend sqlite
+	db_server_start
+	load 'lib/dnstest'
+	if command -v "${LDNS_TESTNS:-ldns-testns}" >/dev/null && command -v dig >/dev/null; then
+		dnstest_start "$BATS_TEST_DIRNAME/data/lists.testns"
+	fi
+}
+
+teardown_file() {
+	load 'lib/dnstest'
+	dnstest_stop
+	db_server_stop
+}
+
+setup() {
+	sql_backend sqlite
+	amavis_setup
+}
+
+@test "sqlite: whitelisted request: amavis's wblist query returns the boost" {
+	case_whitelisted_row_read_by_amavis
+}
+
+@test "sqlite: not whitelisted: auto rows go, hand-made rows and users stay" {
+	case_not_whitelisted_deletes_only_auto_rows
+}
+
+@test "sqlite: tempfail counts as not whitelisted" {
+	case_tempfail_deletes
+}
+
+@test "sqlite: forged +extension and case variants delete the row" {
+	case_extension_and_case_variants_deleted
+}
+
+@test "sqlite: boost updated on the next whitelisted request; too big is clamped and logged" {
+	case_boost_updated_and_clamped
+}
+
+@test "sqlite: hostile addresses stored byte-exact, found and deleted" {
+	case_hostile_addresses
+}
+
+@test "sqlite: no SQL outside RCPT, without sender or recipient" {
+	case_no_sql_without_rcpt_state_sender_or_recipient
+}
+
+@test "sqlite: no database connection when the shared set says nothing to delete" {
+	case_no_connection_when_nothing_to_delete
+}
+
+@test "sqlite: cleanup_interval = 0 asks the database every time" {
+	case_interval_zero_asks_every_time
+}
+
+@test "sqlite: row written on another host is deleted once the interval has passed" {
+	case_other_host_row_deleted_within_interval
+}
+
+@test "sqlite: row written on the same host is deleted at once" {
+	case_same_host_row_deleted_at_once
+}
+
+@test "sqlite: two processes whitelisting the same new sender: no failure, no duplicate" {
+	case_two_processes_race_on_new_sender
+}
+
+@test "sqlite: database down: request returns, log says what failed, others back off" {
+	case_database_down
+}
+
+@test "sqlite: wrong password: logged without the password" {
+	case_wrong_password
+}
+
+@test "sqlite: missing table: logged" {
+	case_missing_table
+}
+
+@test "sqlite: hung database: abandoned after [sql] timeout" {
+	case_hung_database_abandoned
+}
+
+@test "sqlite: dropped connection: reconnected once" {
+	case_reconnect_after_drop
+}
+
+@test "sqlite: verbose_sql logs every statement with quoted values" {
+	case_verbose_sql_logs_statements
+}
+
+@test "sqlite: PostgreSQL text email columns (old amavis schema) work too" {
+	case_pgsql_text_email_columns
+}
+
+@test "sqlite: dnswl: whitelisted client gives the boost, a non-whitelisted one takes it back" {
+	bb_whitelisted_then_not
+}
+
+@test "sqlite: dnswl: hostile senders through the policy protocol" {
+	bb_hostile_senders
+}
+
+@test "sqlite: dnswl: unknown non-whitelisted sender opens no database connection" {
+	bb_no_connection_for_unknown_sender
+}
+
+@test "sqlite: dnswl: database down, the answer still comes and the log says why" {
+	bb_database_down
+}
+
+@test "sqlite: dnswl: wrong password is logged, the answer still comes" {
+	bb_wrong_password
+}
+
+@test "sqlite: dnswl: missing table is logged, the answer still comes" {
+	bb_missing_table
+}
+
+@test "sqlite: dnswl: hung database abandoned after [sql] timeout" {
+	bb_hung_database
+}
+
+@test "sqlite: dnswl: two processes racing on the same new sender" {
+	bb_two_processes_race
+}

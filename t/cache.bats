@@ -1,0 +1,356 @@
+#!/usr/bin/env bats
+# t/cache.bats - the shared cache file seen from outside: a second dnswl
+# process answers from the cache while the DNS server is down, entries
+# expire after their clamped TTL, failing lists are skipped by every
+# process, damaged and untrusted files, and `dnswl -C stats|dump|purge`.
+#
+# Run: make check TESTS=t/cache.bats     (in the build dir)
+#  or: DNSWL=/path/to/src/dnswl bats t/cache.bats
+# Each test starts its own scripted DNS server (t/lib/dnstest.bash), so
+# stopping it mid-test leaves the other tests alone.
+
+SWL='swl:swl.test:127.0.10 / -20, 127.0.2 / -8'
+DWL='dwl:dwl.test:127.0.2 / -5'
+FROM=a@example.com
+TO=b@example.org
+
+setup() {
+	load 'lib/common'
+	load 'lib/dnstest'
+	common_setup
+	dnstest_start "$BATS_TEST_DIRNAME/data/lists.testns"
+	CACHE=$T/cache/dnswl.cache
+}
+
+teardown() {
+	dnstest_stop
+}
+
+# cfg [ARG]... - write_cfg with the cache on (ARG may override cache.*).
+cfg() {
+	write_cfg "$SWL" "$DWL" cache.file="$CACHE" cache.size=1000 cache.min_ttl=0 \
+		cache.max_ttl=3600 cache.fail_ttl=60 "$@"
+}
+
+# stats_field NAME - the value of one `dnswl -C stats` line.
+stats_field() {
+	"$DNSWL" -c "$CFG" -C stats 2>/dev/null | sed -n "s/^$1: //p"
+}
+
+# --- answers from the cache -------------------------------------------------
+
+@test "a second process answers a listed client from the cache while DNS is down" {
+	cfg
+	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
+	assert_reply OK
+	assert_decision " swl.test=127.0.2.1:dns:-8.0 " " action=OK "
+	dnstest_stop
+	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
+	assert_success
+	assert_reply OK
+	assert_stderr_empty
+	assert_decision " swl.test=127.0.2.1:cache:-8.0 " " dwl.test=127.0.2.1:cache:-5.0 " \
+		" boost=-13.0 " " action=OK "
+}
+
+@test "negative answers (NXDOMAIN, NODATA) come from the cache while DNS is down" {
+	cfg
+	run_policy 192.0.2.20 mx.example.net "$FROM" "$TO"
+	assert_reply DUNNO
+	assert_decision " swl.test=NXDOMAIN:dns "
+	run_policy 192.0.2.11 mx.example.net "$FROM" "$TO"
+	assert_decision " swl.test=NODATA:dns "
+	dnstest_stop
+	run_policy 192.0.2.20 mx.example.net "$FROM" "$TO"
+	assert_reply DUNNO
+	assert_decision " swl.test=NXDOMAIN:cache " " dwl.test=NXDOMAIN:cache " " action=DUNNO "
+	run_policy 192.0.2.11 mx.example.net "$FROM" "$TO"
+	assert_reply DUNNO
+	assert_decision " swl.test=NODATA:cache "
+}
+
+@test "domain list answers are cached too" {
+	cfg
+	run_policy 192.0.2.20 mail.example.com "$FROM" "$TO"
+	assert_decision " dwl.test=127.0.2.1:dns:-5.0 "
+	dnstest_stop
+	run_policy 192.0.2.20 mail.example.com "$FROM" "$TO"
+	assert_reply OK
+	assert_decision " dwl.test=127.0.2.1:cache:-5.0 " " action=OK "
+}
+
+@test "several requests in one process: the second asks the cache" {
+	cfg
+	{ policy_request 192.0.2.2 mx.example.com "$FROM" "$TO"
+	  policy_request 192.0.2.2 mx.example.com "$FROM" "$TO"; } >"$T/requests"
+	run_dnswl <"$T/requests"
+	assert_reply OK OK
+	run decision_line 2
+	assert_output --partial " swl.test=127.0.2.1:dns:"
+	run decision_line 1
+	assert_output --partial " swl.test=127.0.2.1:cache:"
+}
+
+@test "dnswl -q says which answers came from the cache" {
+	cfg
+	run "$DNSWL" -c "$CFG" -q 192.0.2.2 mx.example.com
+	assert_success
+	assert_line --regexp "^list swl\.test .* answer 127\.0\.2\.1 from dns: match$"
+	run "$DNSWL" -c "$CFG" -q 192.0.2.2 mx.example.com
+	assert_success
+	assert_line --regexp "^list swl\.test .* answer 127\.0\.2\.1 from cache: match$"
+	assert_line --regexp "^list dwl\.test .* answer 127\.0\.2\.1 from cache: match$"
+}
+
+@test "the cache file is created 0600 in a 0700 directory" {
+	cfg
+	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
+	assert_reply OK
+	run stat -c '%a %u' "$CACHE" "$T/cache"
+	assert_line "600 $(id -u)"
+	assert_line "700 $(id -u)"
+	assert_log "cache .*: created with 1000 entries"
+}
+
+@test "caching off (file =): nothing is created, every answer from DNS" {
+	write_cfg "$SWL"
+	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
+	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
+	assert_decision " swl.test=127.0.2.1:dns:"
+	[[ ! -e $CACHE ]]
+}
+
+# --- TTLs -------------------------------------------------------------------
+
+@test "an entry expires after its TTL clamped to max_ttl (300 s cut to 1 s)" {
+	cfg cache.max_ttl=1
+	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
+	assert_decision " swl.test=127.0.2.1:dns:"
+	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
+	assert_decision " swl.test=127.0.2.1:cache:"
+	sleep 1.1
+	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
+	assert_decision " swl.test=127.0.2.1:dns:"
+}
+
+@test "a negative answer expires after its SOA TTL (4 s cut to 1 s)" {
+	cfg cache.max_ttl=1
+	run_policy 192.0.2.20 mx.example.net "$FROM" "$TO"
+	run_policy 192.0.2.20 mx.example.net "$FROM" "$TO"
+	assert_decision " swl.test=NXDOMAIN:cache "
+	sleep 1.1
+	run_policy 192.0.2.20 mx.example.net "$FROM" "$TO"
+	assert_decision " swl.test=NXDOMAIN:dns "
+}
+
+@test "TTLs are kept as the answers give them, raised to min_ttl (dump shows expiry)" {
+	cfg cache.min_ttl=100
+	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"	# TTL 3
+	run_policy 192.0.2.20 mx.example.net "$FROM" "$TO"	# negative TTL 4
+	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"	# TTL 300
+	now=$(date +%s)
+	run "$DNSWL" -c "$CFG" -C dump
+	assert_success
+	expiry() { date -d "$(awk -v q="$1" '$2 == q { print $4 }' <<<"$output")" +%s; }
+	left=$(($(expiry 1.2.0.192.swl.test) - now))
+	((left >= 98 && left <= 100)) || fail "TTL 3 raised to 100: $left s left"
+	left=$(($(expiry 20.2.0.192.swl.test) - now))
+	((left >= 98 && left <= 100)) || fail "negative TTL 4 raised to 100: $left s left"
+	left=$(($(expiry 2.2.0.192.swl.test) - now))
+	((left >= 298 && left <= 300)) || fail "TTL 300 kept: $left s left"
+}
+
+# --- failing lists ----------------------------------------------------------
+
+@test "a failing list is skipped by every process, logged, and logged when back" {
+	cfg nameserver=127.0.0.1:1 cache.fail_ttl=2	# nothing listens: fails at once
+	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
+	assert_reply "DEFER_IF_REJECT 4.7.1 DNS list lookup failed, try again later"
+	assert_decision ":dns"
+	refute_log "skipping"
+	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
+	assert_log "list swl\.test failed 2 times in a row since .*: skipping it in every dnswl process for 2 s"
+	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
+	assert_reply "DEFER_IF_REJECT 4.7.1 DNS list lookup failed, try again later"
+	assert_decision " swl.test=" ":skipped"
+	sleep 2.1
+	cfg cache.fail_ttl=2
+	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
+	assert_reply OK
+	assert_decision " swl.test=127.0.2.1:dns:"
+	assert_log "list swl\.test answers again: no longer skipped"
+}
+
+@test "a timing-out list costs the timeout only until it is skipped" {
+	write_cfg "swl:dead.test" cache.file="$CACHE" cache.size=1000 cache.fail_ttl=60
+	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"
+	assert_decision " dead.test=timeout:dns"
+	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"
+	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"
+	assert_decision " dead.test=" ":skipped"
+	((elapsed_ms < 900)) || fail "a skipped list still took $elapsed_ms ms"
+}
+
+# --- damaged files ------------------------------------------------------------
+
+# damaged_case HOW EXPECT_LOG OUTCOME - damage the cache with HOW (a
+# command), then a request must still be answered right (from DNS) and
+# the log must match EXPECT_LOG; OUTCOME rebuilt: next request is cached;
+# bypassed: never cached, file unchanged.
+damaged_case() {
+	local how=$1 expect=$2 outcome=$3 sum
+	cfg
+	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
+	assert_decision " swl.test=127.0.2.1:dns:"
+	eval "$how"
+	sum=$(md5sum <"$CACHE")
+	: >"$LOG"
+	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
+	assert_success
+	assert_reply OK
+	assert_decision " swl.test=127.0.2.1:dns:"
+	assert_log "$expect"
+	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
+	if [[ $outcome == rebuilt ]]; then
+		assert_log "rebuilding it"
+		assert_decision " swl.test=127.0.2.1:cache:"
+	else
+		assert_log "leaving it alone, running uncached"
+		assert_decision " swl.test=127.0.2.1:dns:"
+		[[ $(md5sum <"$CACHE") == "$sum" ]] || fail "the file was changed"
+	fi
+}
+
+@test "damaged: truncated file is detected, logged and rebuilt" {
+	damaged_case 'truncate -s 100000 "$CACHE"' "truncated \(100000 of [0-9]+ bytes\)" rebuilt
+}
+
+@test "damaged: empty file is rebuilt" {
+	damaged_case ': >"$CACHE"' "empty file" rebuilt
+}
+
+@test "damaged: random bytes are left alone, running uncached" {
+	damaged_case 'head -c 300000 /dev/urandom | tr "\211" x >"$CACHE"' \
+		"not a dnswl cache file" bypassed
+}
+
+@test "damaged: another program's file (SQLite) is left alone" {
+	damaged_case 'printf "SQLite format 3\0" | dd of="$CACHE" conv=notrunc status=none' \
+		"not a dnswl cache file" bypassed
+}
+
+@test "damaged: an older format version is rebuilt" {
+	damaged_case 'printf "\0\0\0\0" | dd of="$CACHE" bs=1 seek=8 conv=notrunc status=none' \
+		"older format version 0" rebuilt
+}
+
+@test "damaged: a header with a changed byte is rebuilt" {
+	damaged_case 'printf "\377" | dd of="$CACHE" bs=1 seek=24 conv=notrunc status=none' \
+		"damaged header" rebuilt
+}
+
+@test "damaged: garbage over the entries gives misses, never a wrong answer" {
+	cfg
+	for a in 1 2 3 4 5 11 20; do run_policy 192.0.2.$a mx.example.com "$FROM" "$TO"; done
+	# every entry of the 1000 (640 bytes each, after the 512-byte header)
+	head -c 640000 /dev/urandom | dd of="$CACHE" bs=4096 seek=512 oflag=seek_bytes \
+		conv=notrunc status=none
+	dnstest_stop
+	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
+	assert_success
+	assert_reply "DEFER_IF_REJECT 4.7.1 DNS list lookup failed, try again later"
+	refute_decision ":cache"
+	run "$DNSWL" -c "$CFG" -C stats
+	assert_success
+	assert_output --regexp "entries: [0-9]+/1000 used \(0 expired, [1-9][0-9]* damaged"
+}
+
+# --- permissions ----------------------------------------------------------
+
+# refused_case SETUP EXPECT_LOG - after SETUP, dnswl runs uncached and says why.
+refused_case() {
+	cfg
+	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
+	eval "$1"
+	: >"$LOG"
+	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
+	assert_reply OK
+	assert_decision " swl.test=127.0.2.1:dns:"
+	assert_log "$2"
+	assert_log "running uncached"
+}
+
+@test "refused: a cache file writable by others (0666)" {
+	refused_case 'chmod 0666 "$CACHE"' "file is writable by group or others \(mode 0666\)"
+}
+
+@test "refused: a cache directory writable by others (0777)" {
+	refused_case 'chmod 0777 "$T/cache"' "directory is writable by group or others \(mode 0777\)"
+}
+
+@test "refused: a cache file owned by another user" {
+	[[ $(id -u) == 0 ]] || skip "needs root to give the file to nobody"
+	refused_case 'chown nobody "$CACHE"' "file is owned by uid $(id -u nobody), not by uid 0"
+}
+
+@test "refused: a cache directory owned by another user" {
+	[[ $(id -u) == 0 ]] || skip "needs root to give the directory to nobody"
+	refused_case 'chown nobody "$T/cache"' "directory is owned by uid $(id -u nobody)"
+}
+
+@test "refused: the cache file is a symbolic link" {
+	refused_case 'mv "$CACHE" "$T/real"; ln -s "$T/real" "$CACHE"' "symbolic link"
+}
+
+# --- admin ----------------------------------------------------------------
+
+@test "dnswl -C stats: entries used/total, hits, misses, oldest, newest" {
+	cfg
+	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
+	run_policy 192.0.2.20 mx.example.net "$FROM" "$TO"
+	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
+	run "$DNSWL" -c "$CFG" -C stats
+	assert_success
+	assert_line --regexp "^entries: 4/1000 used"
+	assert_line --regexp "^hits: [1-9]"
+	assert_line --regexp "^misses: [1-9]"
+	assert_line --regexp "^created: [0-9-]+T[0-9:]+Z$"
+	assert_line --regexp "^oldest: [0-9-]+T[0-9:]+Z (swl\.test 2\.2\.0\.192\.swl\.test|dwl\.test example\.com\.dwl\.test)$"
+	assert_line --regexp "^newest: [0-9-]+T[0-9:]+Z (swl|dwl)\.test "
+}
+
+@test "dnswl -C dump: one line per entry, list name answer expires" {
+	cfg
+	run_policy 192.0.2.4 mx.example.com "$FROM" "$TO"
+	run_policy 192.0.2.20 mail.example.com "$FROM" "$TO"
+	run "$DNSWL" -c "$CFG" -C dump
+	assert_success
+	assert_line --regexp "^swl\.test 4\.2\.0\.192\.swl\.test (127\.0\.2\.9,127\.0\.2\.1|127\.0\.2\.1,127\.0\.2\.9) [0-9-]+T[0-9:]+Z$"
+	assert_line --regexp "^swl\.test 20\.2\.0\.192\.swl\.test NXDOMAIN [0-9-]+T[0-9:]+Z$"
+	assert_line --regexp "^dwl\.test example\.com\.dwl\.test 127\.0\.2\.1 [0-9-]+T[0-9:]+Z$"
+	assert_equal "${#lines[@]}" 3
+}
+
+@test "dnswl -C purge empties the cache while it is in use; later answers from DNS" {
+	cfg
+	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
+	run "$DNSWL" -c "$CFG" -C purge
+	assert_success
+	assert_output --regexp "purged 2 entries"
+	assert_equal "$(stats_field entries)" "0/1000 used (0 expired, 0 damaged, 0 being written)"
+	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
+	assert_decision " swl.test=127.0.2.1:dns:"
+}
+
+@test "dnswl -C with no cache file, and with caching off" {
+	cfg
+	run "$DNSWL" -c "$CFG" -C stats
+	assert_failure 1
+	assert_output --partial "no cache file"
+	run "$DNSWL" -c "$CFG" -C purge
+	assert_success
+	write_cfg "$SWL"
+	run "$DNSWL" -c "$CFG" -C stats
+	assert_failure 1
+	assert_output --partial "caching is disabled"
+}

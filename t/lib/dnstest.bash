@@ -1,0 +1,115 @@
+# t/lib/dnstest.bash - a scripted DNS server (ldns-testns) for bats tests
+#
+# Usage in a .bats file:
+#   setup_file()    { load lib/dnstest; dnstest_start "$BATS_TEST_DIRNAME/data/lists.testns"; }
+#   teardown_file() { load lib/dnstest; dnstest_stop; }
+# dnstest_start exports DNS_PORT (UDP and TCP on 127.0.0.1, in fact on all
+# IPv4 addresses: ldns-testns binds INADDR_ANY) and DNSTEST_PID.
+#
+# ldns-testns is single-threaded and answers from a script: a query that
+# matches no entry gets no reply at all (use that for "no answer within the
+# timeout"), and an entry with ADJUST sleep=N stalls every other query, so
+# do not use sleep in a file shared by other tests.
+#
+# The data file should answer DNSTEST_PROBE (default "ready.dnstest", type
+# A): dnstest_start waits until it does.  Set DNSTEST_PROBE= to only wait
+# for the server to say it listens.
+
+: "${DNSTEST_PROBE=ready.dnstest}"
+: "${DNSTEST_TRIES:=5}"
+
+# dnstest_need - skip the calling test (file) when the server tools are missing.
+dnstest_need() {
+	: "${LDNS_TESTNS:=$(command -v ldns-testns || true)}"
+	if [[ -z $LDNS_TESTNS || ! -x $LDNS_TESTNS ]]; then
+		skip "ldns-testns not installed (Debian: ldnsutils)"
+	fi
+	if [[ -n $DNSTEST_PROBE ]] && ! command -v dig >/dev/null; then
+		skip "dig not installed (Debian: bind9-dnsutils)"
+	fi
+}
+
+# dnstest_start FILE - start ldns-testns on a free loopback port; retries on
+# bind failures.  Sets and exports DNS_PORT, DNSTEST_PID, DNSTEST_LOG.
+dnstest_start() {
+	local data=$1 dir try
+	dnstest_need
+	[[ -r $data ]] || { echo "dnstest: cannot read $data" >&2; return 1; }
+	dir=${BATS_FILE_TMPDIR:-${BATS_RUN_TMPDIR:-/tmp}}
+	for ((try = 1; try <= DNSTEST_TRIES; try++)); do
+		DNSTEST_LOG=$dir/ldns-testns.$try.log
+		_dnstest_spawn "$data" "$DNSTEST_LOG" || continue
+		if _dnstest_wait_port && _dnstest_wait_answer; then
+			export DNS_PORT DNSTEST_PID DNSTEST_LOG
+			return 0
+		fi
+		dnstest_stop
+	done
+	echo "dnstest: could not start ldns-testns; last log:" >&2
+	cat "$DNSTEST_LOG" >&2
+	return 1
+}
+
+# _dnstest_spawn DATA LOG - launch the server in the background.
+# -r picks a random free port and prints it; fd 3 is closed so bats does
+# not wait for the server at the end of the file.
+_dnstest_spawn() {
+	DNS_PORT=
+	"$LDNS_TESTNS" -v -r "$1" >"$2" 2>&1 </dev/null 3>&- &
+	DNSTEST_PID=$!
+}
+
+# _dnstest_wait_port - wait (<= 5 s) for "Listening on port N"; sets DNS_PORT.
+_dnstest_wait_port() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		DNS_PORT=$(sed -n 's/^Listening on port \([0-9][0-9]*\).*/\1/p' "$DNSTEST_LOG")
+		[[ -n $DNS_PORT ]] && return 0
+		# a dead child stays a zombie (kill -0 succeeds): read its log
+		grep -q 'error' "$DNSTEST_LOG" && return 1
+		kill -0 "$DNSTEST_PID" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+# _dnstest_wait_answer - wait (<= ~5 s) until the probe name resolves.
+_dnstest_wait_answer() {
+	local i
+	[[ -z $DNSTEST_PROBE ]] && return 0
+	for ((i = 0; i < 10; i++)); do
+		if dig @127.0.0.1 -p "$DNS_PORT" +tries=1 +time=1 +short \
+			"$DNSTEST_PROBE" A 2>/dev/null | grep -q '^[0-9]'; then
+			return 0
+		fi
+		kill -0 "$DNSTEST_PID" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+# dnstest_stop - stop the server this file started (by its pid only).
+dnstest_stop() {
+	if [[ -n ${DNSTEST_PID:-} ]]; then
+		kill "$DNSTEST_PID" 2>/dev/null || true
+		wait "$DNSTEST_PID" 2>/dev/null || true
+	fi
+	DNSTEST_PID=
+}
+
+# dnstest_dig NAME [TYPE] - ask the test server (for debugging and fixture checks).
+dnstest_dig() {
+	dig @127.0.0.1 -p "$DNS_PORT" +tries=1 +time=1 +noedns +nocookie "$1" "${2:-A}"
+}
+
+# dnstest_mark - remember how many queries the server has seen so far.
+dnstest_mark() {
+	DNSTEST_MARK=$(grep -c '^query [0-9]*: ' "$DNSTEST_LOG" || true)
+}
+
+# dnstest_asked - the names queried since dnstest_mark, one a line, with
+# their type ("example.co.uk.dwl.test. A"), from the server's -v log.
+dnstest_asked() {
+	grep '^query [0-9]*: ' "$DNSTEST_LOG" | tail -n "+$((${DNSTEST_MARK:-0} + 1))" |
+		sed -E 's/^query [0-9]+: id [0-9]+: (UDP|TCP) [0-9]+ bytes: ([^[:space:]]+)[[:space:]]+IN[[:space:]]+([A-Z0-9]+).*/\2 \3/'
+}
