@@ -47,7 +47,7 @@ void cfg_defaults(struct config *cfg)
 	cfg->facility = msg_facility_code("mail");
 	str_copy(cfg->cache.file, sizeof(cfg->cache.file),
 		 LOCALSTATEDIR "/cache/dnswl/cache.db");
-	cfg->cache.size = 65536;
+	cfg->cache.size = 16384;
 	cfg->cache.min_ttl = 60;
 	cfg->cache.max_ttl = 3600;
 	cfg->cache.fail_ttl = 30;
