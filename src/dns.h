@@ -56,6 +56,9 @@ struct dns_settings {
  */
 bool dns_init(const struct dns_settings *settings, char *err, size_t errsize);
 
+/* dns_close - free the resolver state of dns_init(). */
+void dns_close(void);
+
 /*
  * dns_query_a - ask for the A records of qname.  Always fills *ans;
  * ans->status says how it went.  Blocks at most about

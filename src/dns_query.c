@@ -57,6 +57,14 @@ bool dns_init(const struct dns_settings *s, char *err, size_t errsize)
 	return true;
 }
 
+/* dns_close - release the resolver state */
+void dns_close(void)
+{
+	if (res_ready)
+		res_nclose(&res);
+	res_ready = false;
+}
+
 /* dns_failed - statuses that mean no usable answer */
 bool dns_failed(enum dns_status status)
 {

@@ -25,6 +25,7 @@ void lookup_close(struct lookup_ctx *ctx)
 {
 	cache_close(ctx->cache);
 	ctx->cache = NULL;
+	dns_close();
 }
 
 /* lookup_source_name - spelling for logs and -q */
