@@ -430,27 +430,42 @@ setup() {
 }
 
 # --- dnswl -q: ask every list about one client -------------------------------
+# Output: one "list ZONE (KIND): query QNAME answer ANSWER from SOURCE:
+# OUTCOME" line per list, then "decision: VERDICT, boost B, action=ACTION".
 
-@test "dnswl -q: a listed address" {
+@test "dnswl -q: a listed address names each list, its query, answer and source" {
 	write_cfg "$SWL" swl:swl2.test::-5 dwl:dwl.test::-15
 	run_dnswl -q 192.0.2.1 mail.example.co.uk
 	assert_success
-	assert_line --regexp '^.*swl\.test.*127\.0\.10\.0.*dns.*$'
-	assert_line --regexp '^.*swl2\.test.*NXDOMAIN.*$'
-	assert_line --regexp '^.*dwl\.test.*127\.0\.10\.0.*$'
-	assert_line --regexp '^decision: .*(OK|whitelisted).*$'
-	assert_output --partial '-35.0'
+	assert_line --regexp '^list swl\.test .*query 1\.2\.0\.192\.swl\.test .*answer 127\.0\.10\.0 .*from dns.*match'
+	assert_line --regexp '^list swl2\.test .*query 1\.2\.0\.192\.swl2\.test .*answer NXDOMAIN .*from dns'
+	assert_line --regexp '^list dwl\.test .*query example\.co\.uk\.dwl\.test .*answer 127\.0\.10\.0 .*from dns.*match'
+	assert_line --regexp '^decision: .*whitelisted.*-35\.0.*action=OK$'
 }
 
-@test "dnswl -q: an unlisted address, and a failing list" {
-	write_cfg "$SWL" swl:servfail.test
+@test "dnswl -q: an unlisted address, a failing list, a domain list without a name" {
+	write_cfg "$SWL" swl:servfail.test dwl:dwl.test
 	run_dnswl -q 192.0.2.20
-	assert_line --regexp '^.*swl\.test.*NXDOMAIN.*$'
-	assert_line --regexp '^.*servfail\.test.*SERVFAIL.*$'
-	assert_line --regexp '^decision: .*DEFER_IF_REJECT.*$'
+	assert_line --regexp '^list swl\.test .*query 20\.2\.0\.192\.swl\.test .*answer NXDOMAIN'
+	assert_line --regexp '^list servfail\.test .*answer SERVFAIL .*failed'
+	assert_line --regexp '^list dwl\.test .*not asked'
+	assert_line --regexp "^decision: .*action=$DEFER\$"
 	write_cfg "$SWL"
 	run_dnswl -q 192.0.2.20
 	assert_success
-	assert_line --regexp '^decision: .*DUNNO.*$'
-	refute_output --partial 'OK'
+	assert_line --regexp '^decision: .*action=DUNNO$'
+	refute_line --regexp 'action=OK'
+}
+
+@test "dnswl -q: an IPv6 address and the RFC 5782 test point" {
+	write_cfg "$SWL"
+	run_dnswl -q 2001:db8::1
+	assert_success
+	assert_line --regexp '^list swl\.test .*query 1\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.0\.8\.b\.d\.0\.1\.0\.0\.2\.swl\.test .*answer 127\.0\.10\.0'
+	assert_line --regexp '^decision: .*action=OK$'
+	write_cfg swl:swl.test:127
+	run_dnswl -q 127.0.0.2
+	assert_line --regexp '^list swl\.test .*query 2\.0\.0\.127\.swl\.test .*answer 127\.0\.0\.2 .*match'
+	run_dnswl -q 127.0.0.1
+	assert_line --regexp '^list swl\.test .*answer NXDOMAIN'
 }
