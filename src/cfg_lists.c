@@ -268,8 +268,11 @@ bool cfg_parse_nameservers(struct dns_settings *dns, const char *value, char *er
 			continue;
 		if (dns->nservers >= DNS_MAX_SERVERS)
 			return snprintf(err, errsize, "at most %d servers", DNS_MAX_SERVERS), false;
+		char text[128];
+
+		str_copy(text, sizeof(text), item);
 		if (!cfg_parse_server(item, &dns->servers[dns->nservers]))
-			return snprintf(err, errsize, "\"%s\" is not IPv4[:PORT]", item), false;
+			return snprintf(err, errsize, "\"%s\" is not IPv4[:PORT]", text), false;
 		dns->nservers++;
 	}
 	return true;

@@ -94,6 +94,8 @@ static void cfg_run_parser(struct cfg_state *st)
 	ini_use_stack = 0;
 	ini_allow_realloc = 0;
 	ini_max_line = CFG_LINE_MAX;
+	/* Without realloc the heap buffer is ini_initial_alloc bytes. */
+	ini_initial_alloc = CFG_LINE_MAX;
 #endif
 	rc = ini_parse_stream(cfg_reader, st, cfg_handler, st);
 	if (rc > 0 && !st->failed) {
