@@ -223,14 +223,14 @@ case_interval_zero_asks_every_time() {
 case_other_host_row_deleted_within_interval() {
 	# host B builds its set before host A writes; within the interval B
 	# may miss A's row (the documented window), after it B finds it.
-	drive -a "$T/areaB" -i 2 n 'first@example.net' 'bob@example.org'
+	drive -a "$T/areaB" -i 8 n 'first@example.net' 'bob@example.org'
 	stat_is refreshes 1
-	drive -a "$T/areaA" -i 2 w 'alice@example.com' 'bob@example.org' -10
-	drive -a "$T/areaB" -i 2 n 'alice@example.com' 'bob@example.org'
+	drive -a "$T/areaA" -i 8 w 'alice@example.com' 'bob@example.org' -10
+	drive -a "$T/areaB" -i 8 n 'alice@example.com' 'bob@example.org'
 	stat_is skipped 1
 	assert_wb 'bob@example.org' 'alice@example.com' '-10.0'
-	sleep 2.2
-	drive -a "$T/areaB" -i 2 n 'alice@example.com' 'bob@example.org'
+	sleep 8.2
+	drive -a "$T/areaB" -i 8 n 'alice@example.com' 'bob@example.org'
 	stat_is deleted 1
 	assert_wb 'bob@example.org' 'alice@example.com' ''
 }
