@@ -19,6 +19,10 @@
 #include "msg.h"
 #include "str.h"
 
+_Static_assert(CACHE_SIZE_MIN == CACHE_MIN_ENTRIES && CACHE_SIZE_MAX == CACHE_MAX_ENTRIES,
+	       "cache.h and cache_fmt.h agree on sizes");
+_Static_assert(CACHE_AUX_AREA == CACHE_AUX_SIZE, "cache.h and cache_fmt.h agree on the aux area");
+
 /* cache_open - open the shared file, or NULL to run uncached */
 struct cache *cache_open(const struct cache_settings *settings)
 {

@@ -20,6 +20,13 @@
 struct cache;
 
 /*
+ * Valid `[cache] size` values (entries; the file takes about 640 bytes
+ * per entry plus 280 KiB).  The size is rounded up to a multiple of 8.
+ */
+#define CACHE_SIZE_MIN	8ul
+#define CACHE_SIZE_MAX	(1ul << 20)
+
+/*
  * cache_open - open (creating if needed) the file named in settings.
  * Returns NULL when caching is disabled (file "") or the file cannot be
  * trusted or used; the reason has been logged with msg_warn/msg_info.
@@ -101,7 +108,16 @@ void cache_aux_unlock(struct cache *cache);
 
 /*
  * cache_admin - `dnswl -C stats|dump|purge`: write to out, return the
- * process exit status (0 ok, 1 error, 2 unknown command).
+ * process exit status (0 ok, 1 error, 2 unknown command).  Opens only an
+ * existing file, with the geometry it has; root may inspect a file owned
+ * by the dnswl user.  stats: "key: value" lines (file, format, created,
+ * purged, entries: USED/TOTAL used (...), hits, misses, stores, oldest,
+ * newest, failing list: ...).  dump: "LIST QNAME ANSWER EXPIRES" per live
+ * entry (ANSWER: comma-joined addresses, NXDOMAIN or NODATA; EXPIRES in
+ * ISO 8601 UTC).  purge: empties entries, failing lists and the aux area
+ * under the writers' locks while others keep using the file (rebuilds
+ * it if damaged); "no cache file" is not an error for purge.  Problems
+ * go to msg_warn (stderr in -C mode).
  */
 int cache_admin(const struct cache_settings *settings, const char *command, FILE *out);
 

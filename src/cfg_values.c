@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "cfg.h"
+#include "cache.h"
 #include "cfg_load.h"
 #include "str.h"
 
@@ -194,7 +195,7 @@ void cfg_cache(struct cfg_state *st, const char *name, const char *value)
 		else if (!str_copy(c->file, sizeof(c->file), value))
 			cfg_error(st, "file: path too long");
 	} else if (strcmp(name, "size") == 0)
-		cfg_uint(st, name, value, 16, 16UL * 1024 * 1024, &c->size);
+		cfg_uint(st, name, value, CACHE_SIZE_MIN, CACHE_SIZE_MAX, &c->size);
 	else if (strcmp(name, "min_ttl") == 0)
 		cfg_uint(st, name, value, 0, 7 * 86400, &c->min_ttl);
 	else if (strcmp(name, "max_ttl") == 0)
