@@ -52,7 +52,6 @@ struct dns_list {
 	struct list_entry entries[CFG_MAX_ENTRIES];
 	unsigned nentries;		/* 0 after load means "127" */
 	int line;			/* where it was named in `sites` */
-	bool defined;			/* its own section was seen */
 };
 
 struct cache_settings {

@@ -289,7 +289,6 @@ static void cfg_resolve_list(struct cfg_state *st, struct dns_list *list)
 		return cfg_error(st, "list %s is named in sites but has no [%s] section",
 				 list->zone, list->zone);
 	def->used = true;
-	list->defined = true;
 	if (def->boost_line != 0 && !cfg_parse_boost(def->boost, &list->boost)) {
 		st->line = def->boost_line;
 		return cfg_error(st, "boost: \"%s\" is not a number from %g to %g",
