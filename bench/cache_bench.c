@@ -185,15 +185,18 @@ static double fresh(const char *kind, const char *target, const struct opts *o,
 {
 	char cmd[1024];
 	double sum = 0, us;
-	int h;
+	int h, n;
 
 	*hits = 0;
 	for (unsigned r = 0; r < runs; r++) {
 		unsigned k1 = order[r % o->keys], k2 = order[(r + 1) % o->keys];
 		FILE *fp;
 
-		snprintf(cmd, sizeof(cmd), "/proc/%ld/exe -X %s '%s' %lu %s %s %s %s", (long)getpid(),
-			 kind, target, o->size, lists[k1], qnames[k1], lists[k2], qnames[k2]);
+		n = snprintf(cmd, sizeof(cmd), "/proc/%ld/exe -X %s '%s' %lu %s %s %s %s",
+			     (long)getpid(), kind, target, o->size, lists[k1], qnames[k1],
+			     lists[k2], qnames[k2]);
+		if (n < 0 || (size_t)n >= sizeof(cmd))
+			msg_fatal("command line too long for %s", target);
 		if ((fp = popen(cmd, "r")) == NULL || fscanf(fp, "%lf %d", &us, &h) != 2)
 			msg_fatal("cannot run %s", cmd);
 		pclose(fp);

@@ -5,7 +5,7 @@ set -e
 PKGS="autoconf automake libtool pkg-config make gcc
  libinih-dev libpsl-dev libdbi-dev libdbd-sqlite3 libdbd-pgsql libdbd-mysql
  sqlite3 bats bats-support bats-assert ldnsutils bind9-dnsutils
- postgresql mariadb-server"
+ postgresql mariadb-server postfix swaks"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
@@ -17,6 +17,8 @@ if [ "$(id -u)" != 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
+# Postfix is only run by the tests from a private config directory.
+echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections
 # Servers are only started by the tests, never as system services.
 printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
