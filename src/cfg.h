@@ -93,6 +93,12 @@ struct config {
 };
 
 /*
+ * cfg_ignored_keys - the dnswl.py daemon keys [global] accepts and
+ * ignores (spawn(8) starts dnswl and sets its user), NULL-terminated.
+ */
+extern const char *const cfg_ignored_keys[];
+
+/*
  * cfg_defaults - fill *cfg with the built-in defaults (no lists).
  */
 void cfg_defaults(struct config *cfg);

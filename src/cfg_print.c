@@ -1,5 +1,7 @@
 /*
  * cfg_print.c - `dnswl -n -v`: the effective settings in dnswl.cfg syntax.
+ * Every key the loader accepts is printed (the ignored dnswl.py keys as
+ * a comment): t/manpage.bats compares them with dnswl.cfg(5).
  */
 #include "config.h"
 
@@ -51,6 +53,10 @@ static void print_global(const struct config *cfg, FILE *fp)
 		cfg->action_ok, cfg->action_dunno, cfg->action_defer);
 	fprintf(fp, "syslog_facility = %s\nlog_file = %s\n", cfg->syslog_facility,
 		cfg->log_file);
+	fputs("; ignored dnswl.py daemon keys:", fp);
+	for (const char *const *k = cfg_ignored_keys; *k; k++)
+		fprintf(fp, " %s", *k);
+	fputc('\n', fp);
 }
 
 /* cfg_print - every effective setting */

@@ -129,13 +129,14 @@ valid:
 		cfg_error(st, "%s: action too long or holds control characters", name);
 }
 
-/* cfg_daemon_key - dnswl.py daemon keys that spawn(8) makes moot */
+/* dnswl.py daemon keys that spawn(8) makes moot: accepted, ignored. */
+const char *const cfg_ignored_keys[] = {"bind_address", "bind_address6",
+	"port", "uid", "gid", NULL};
+
+/* cfg_daemon_key - is name one of cfg_ignored_keys? */
 static bool cfg_daemon_key(const char *name)
 {
-	static const char *keys[] = {"bind_address", "bind_address6", "port",
-		"uid", "gid", NULL};
-
-	for (const char **k = keys; *k; k++)
+	for (const char *const *k = cfg_ignored_keys; *k; k++)
 		if (strcmp(name, *k) == 0)
 			return true;
 	return false;
