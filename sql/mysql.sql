@@ -82,10 +82,8 @@ CREATE TABLE wblist (
   KEY wblist_sid_auto (sid, auto)
 ) ENGINE=InnoDB;
 
--- The dnswl user may read and write these tables and nothing else
--- (amavis itself only needs SELECT):
+-- What the dnswl user needs, and no more (amavis itself only needs SELECT):
 --   CREATE USER 'dnswl'@'localhost' IDENTIFIED BY '...';
---   GRANT SELECT, INSERT, UPDATE, DELETE ON amavis.policy TO 'dnswl'@'localhost';
---   GRANT SELECT, INSERT, UPDATE, DELETE ON amavis.users TO 'dnswl'@'localhost';
---   GRANT SELECT, INSERT, UPDATE, DELETE ON amavis.mailaddr TO 'dnswl'@'localhost';
+--   GRANT SELECT, INSERT ON amavis.users TO 'dnswl'@'localhost';
+--   GRANT SELECT, INSERT ON amavis.mailaddr TO 'dnswl'@'localhost';
 --   GRANT SELECT, INSERT, UPDATE, DELETE ON amavis.wblist TO 'dnswl'@'localhost';

@@ -87,8 +87,8 @@ CREATE TABLE wblist (
 -- dnswl deletes auto rows by sender
 CREATE INDEX wblist_sid_auto ON wblist (sid, auto);
 
--- The dnswl user may read and write these tables and nothing else
--- (amavis itself only needs SELECT):
+-- What the dnswl user needs, and no more (amavis itself only needs SELECT):
 --   CREATE ROLE dnswl LOGIN PASSWORD '...';
---   GRANT SELECT, INSERT, UPDATE, DELETE ON policy, users, mailaddr, wblist TO dnswl;
+--   GRANT SELECT, INSERT ON users, mailaddr TO dnswl;
+--   GRANT SELECT, INSERT, UPDATE, DELETE ON wblist TO dnswl;
 --   GRANT USAGE ON SEQUENCE users_id_seq, mailaddr_id_seq TO dnswl;
