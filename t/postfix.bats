@@ -87,7 +87,7 @@ decisions() {
 # wait_decisions N REGEX - until N decision lines match (the reply reaches
 # smtpd just before dnswl logs)
 wait_decisions() {
-	_e2e_wait_for 50 eval '[[ $(decisions "$2" | wc -l) -ge $1 ]]' || true
+	_e2e_wait_for 100 eval '[[ $(decisions "$2" | wc -l) -ge $1 ]]' || true
 	run decisions "$2"
 	assert_equal "${#lines[@]}" "$1"
 }
