@@ -32,6 +32,14 @@ struct amavis_worker {
 	int fd;				/* our end of the socket */
 };
 
+static void (*release_in_child)(void);
+
+/* amavis_worker_at_fork - what the helper gives back after fork */
+void amavis_worker_at_fork(void (*release)(void))
+{
+	release_in_child = release;
+}
+
 /* now_ms - monotonic milliseconds */
 static long long now_ms(void)
 {
@@ -113,13 +121,16 @@ static void helper_signals(void)
 /* helper_main - serve jobs until the parent closes the socket */
 static _Noreturn void helper_main(const struct amavis_worker *w, int fd)
 {
-	struct amavis_sql *q = amavis_sql_new(&w->dsn, &w->s);
+	struct amavis_sql *q;
 	static struct amavis_job job;
 	struct amavis_result r;
 	uint64_t *words = NULL;
 
+	if (release_in_child != NULL)
+		release_in_child();
 	helper_signals();
 	quiet_stdio();
+	q = amavis_sql_new(&w->dsn, &w->s);
 	while (q != NULL && read_all(fd, &job, sizeof(job))) {
 		free(words);
 		words = (job.flags & JOB_REFRESH) ? calloc(job.nwords, 8) : NULL;

@@ -35,6 +35,13 @@ struct amavis_worker *amavis_worker_new(const struct amavis_dsn *dsn, const stru
 bool amavis_worker_run(struct amavis_worker *w, const struct amavis_job *job,
 		       uint64_t *words, struct amavis_result *r);
 
+/*
+ * amavis_worker_at_fork - release is called first thing in every helper
+ * child, to give back what the policy process owns and the helper never
+ * uses (the resolver state).  NULL, the default, calls nothing.
+ */
+void amavis_worker_at_fork(void (*release)(void));
+
 /* amavis_worker_free - stop the helper (bounded wait), free w; NULL is fine. */
 void amavis_worker_free(struct amavis_worker *w);
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "amavis.h"
+#include "amavis_worker.h"
 #include "cache.h"
 #include "cfg.h"
 #include "lookup.h"
@@ -95,6 +96,7 @@ static int run_serve(const struct config *cfg)
 	start_logging(cfg);
 	if (!lookup_open(&ctx, cfg, err, sizeof(err)))
 		msg_fatal("%s", err);
+	amavis_worker_at_fork(dns_close);
 	amavis = amavis_open(&cfg->sql, ctx.cache);
 	status = serve(cfg, &ctx, amavis, STDIN_FILENO, STDOUT_FILENO);
 	amavis_close(amavis);
