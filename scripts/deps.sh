@@ -5,7 +5,7 @@ set -e
 PKGS="autoconf automake libtool pkg-config make gcc
  libinih-dev libpsl-dev libdbi-dev libdbd-sqlite3 libdbd-pgsql libdbd-mysql
  sqlite3 bats bats-support bats-assert ldnsutils bind9-dnsutils
- postgresql mariadb-server postfix swaks"
+ postgresql mariadb-server postfix swaks valgrind"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"

@@ -1,9 +1,12 @@
 #!/bin/sh
 # test.sh - install what is missing, build with ASan+UBSan and -Werror,
-# run the whole suite; ends with one line "N passed, N failed".
+# run the whole suite; then, in a plain build (valgrind cannot run an
+# ASan binary), the black-box tests with every dnswl under valgrind,
+# which counts as one more test.  Ends with one line "N passed, N failed".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$top/build-check}
+vgbuild=${VALGRIND_BUILD_DIR:-$top/build-valgrind}
 sh "$top/scripts/deps.sh" || exit 1
 sh "$top/scripts/build.sh" "$build" --enable-sanitizers --enable-werror || exit 1
 cd "$build"
@@ -14,6 +17,18 @@ pass=$(cat t/*.trs bench/*.trs 2>/dev/null | grep -c '^:test-result: PASS')
 skip=$(cat t/*.trs bench/*.trs 2>/dev/null | grep -c '^:test-result: SKIP')
 fail=$(cat t/*.trs bench/*.trs 2>/dev/null | grep -Ec '^:test-result: (FAIL|ERROR|XPASS)')
 [ "$status" = 0 ] || [ "$fail" -gt 0 ] || fail=1
+if [ "${SKIP_VALGRIND:-}" = yes ]; then
+	echo "valgrind: skipped (SKIP_VALGRIND=yes)"
+	skip=$((skip + 1))
+elif sh "$top/scripts/build.sh" "$vgbuild" --enable-werror &&
+	make -C "$vgbuild" -j"$(nproc)" check-valgrind >"$vgbuild/check-valgrind.out" 2>&1; then
+	grep "^check-valgrind:" "$vgbuild/check-valgrind.out"
+	pass=$((pass + 1))
+else
+	tail -n 60 "$vgbuild/check-valgrind.out" 2>/dev/null
+	echo "FAIL: make check-valgrind (see $vgbuild/check-valgrind.out)"
+	fail=$((fail + 1))
+fi
 [ "$fail" = 0 ] || sed -n '/^FAIL\|^ERROR/,+3p' check.out | head -60
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]
