@@ -265,7 +265,7 @@ case_two_processes_race_on_new_sender() {
 }
 
 case_database_down() {
-	DSN=$(DB_PORT=$(_free_port) db_dsn "$DB")
+	DSN=$(DB_PORT=$(free_port) db_dsn "$DB")
 	[[ $DB_BACKEND != sqlite ]] || DSN="sqlite://$DB_DIR/missing.db"
 	drive -t 2 w 'alice@example.com' 'bob@example.org' -10
 	assert_success
@@ -444,7 +444,7 @@ bb_no_connection_for_unknown_sender() {
 }
 
 bb_database_down() {
-	DSN=$(DB_PORT=$(_free_port) db_dsn "$DB")
+	DSN=$(DB_PORT=$(free_port) db_dsn "$DB")
 	[[ $DB_BACKEND != sqlite ]] || DSN="sqlite://$DB_DIR/missing.db"
 	bb_setup
 	bb_requests 192.0.2.1 'alice@example.com' 'bob@example.org' 192.0.2.20 'alice@example.com' 'bob@example.org'

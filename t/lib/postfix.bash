@@ -25,6 +25,9 @@
 #                             prints "RCPT: reply" per recipient
 # maillog_count REGEX / syslog_count REGEX   matching lines so far
 
+# shellcheck source=port.bash
+. "${BASH_SOURCE[0]%/*}/port.bash"
+
 E2E_USER=${E2E_USER:-nobody}
 POSTFIX=${POSTFIX:-$(command -v postfix || echo /usr/sbin/postfix)}
 
@@ -101,16 +104,6 @@ _e2e_wait_for() {
 	return 1
 }
 
-# e2e_free_port - a loopback TCP port nobody listens on
-e2e_free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 30000))
-		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || break
-	done
-	echo "$p"
-}
-
 # e2e_policy NAME CFG - spawn(8) service NAME: the built dnswl as E2E_USER
 e2e_policy() {
 	printf '%s unix - n n - 0 spawn -v user=%s argv=%s -c %s\n' \
@@ -121,7 +114,7 @@ e2e_policy() {
 # e2e_smtpd NAME POLICY [LIMIT] - see the header
 e2e_smtpd() {
 	local name=$1 policy=$2 limit=${3:--} check= port
-	port=$(e2e_free_port)
+	port=$(free_port) || { echo "e2e_smtpd: no free loopback port" >&2; return 1; }
 	[[ $policy == - ]] || check="check_policy_service unix:private/$policy,"
 	printf 'rcpt_%s = reject_unauth_destination, %s\n  check_recipient_access texthash:%s, permit\n' \
 		"$name" "$check" "$E2E/etc/recipient_access" >>"$E2E/main.cf.services"

@@ -26,18 +26,8 @@
 SQL_SRCDIR=${SQL_SRCDIR:-$BATS_TEST_DIRNAME/../sql}
 DNSWL_DB_PASSWORD=${DNSWL_DB_PASSWORD:-dnswl-test-pw}
 
-# _free_port - a loopback TCP port nobody listens on
-_free_port() {
-	local p
-	for _ in $(seq 1 50); do
-		p=$((20000 + RANDOM % 30000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return 0
-		fi
-	done
-	return 1
-}
+# shellcheck source=port.bash
+. "${BASH_SOURCE[0]%/*}/port.bash"
 
 # _as_owner CMD... - run CMD as the server's owner (root cannot run the servers)
 _as_owner() {
@@ -115,7 +105,7 @@ db_server_stop() {
 
 # _pg_start - initdb, start on a loopback port, password auth over TCP
 _pg_start() {
-	DB_PORT=$(_free_port)
+	DB_PORT=$(free_port)
 	echo "$DNSWL_DB_PASSWORD" >"$DB_DIR/pw"
 	chmod 644 "$DB_DIR/pw"
 	_as_owner "$(_pg_bin initdb)" -D "$DB_DIR/data" -U admin --auth-local=trust \
@@ -138,7 +128,7 @@ _pg_psql() {
 _my_start() {
 	local bin=/usr/sbin/mariadbd
 	command -v mariadbd >/dev/null 2>&1 && bin=$(command -v mariadbd)
-	DB_PORT=$(_free_port)
+	DB_PORT=$(free_port)
 	_as_owner mariadb-install-db --no-defaults --datadir="$DB_DIR/data" \
 		--auth-root-authentication-method=normal --skip-test-db \
 		>"$DB_DIR/install.log" 2>&1 || { cat "$DB_DIR/install.log" >&3; return 1; }
