@@ -9,7 +9,7 @@
 #                          args, if any): DNS_PORT is where to ask
 #   bench_cfg FILE N CACHE [KEY=VALUE...]  dnswl config: lists d1..dN.test,
 #                          cache file CACHE ("" = off; BENCH_CACHE_SIZE
-#                          entries, default 100000), [global] extras
+#                          entries, default 16384 as dnswl), [global] extras
 #   bench_request ADDR [INSTANCE]      one RCPT-stage policy request
 #   bench_ms CMD...        run CMD, print its wall time in ms (3 decimals)
 #   median / ratio A B     numbers
@@ -17,6 +17,7 @@
 # shellcheck shell=bash
 
 DNSWL=${DNSWL:-$builddir/src/dnswl}
+# shellcheck disable=SC2034  # read by t/lib/dnstest.bash (dnsdelay_find)
 abs_top_builddir=$builddir
 [[ -x $DNSWL ]] || { echo "no dnswl binary at $DNSWL (build it first)" >&2; exit 1; }
 
@@ -34,6 +35,7 @@ command -v dig >/dev/null || bench_skip "dig not installed (Debian: bind9-dnsuti
 
 bench_dir=$(mktemp -d /tmp/dnswl-bench.XXXXXX)
 chmod 755 "$bench_dir"
+# shellcheck disable=SC2034  # where t/lib/dnstest.bash keeps its logs
 BATS_FILE_TMPDIR=$bench_dir
 
 # bench_cleanup - stop what bench_dns_start started, remove bench_dir.
@@ -85,7 +87,7 @@ bench_cfg() {
 		printf '[global]\nnameserver = 127.0.0.1:%s\ndns_timeout = 5\ndns_attempts = 1\n' "$DNS_PORT"
 		printf 'log_file = %s\n' "$bench_dir/dnswl.log"
 		for i; do printf '%s = %s\n' "${i%%=*}" "${i#*=}"; done
-		printf '[cache]\nfile = %s\nsize = %d\n' "$cache" "${BENCH_CACHE_SIZE:-100000}"
+		printf '[cache]\nfile = %s\nsize = %d\n' "$cache" "${BENCH_CACHE_SIZE:-16384}"
 		printf '[swl-sites]\nsites = %s\n' "$sites"
 		for ((i = 1; i <= n; i++)); do printf '[d%d.test]\nips = 127.0.0\n' "$i"; done
 	} >"$file"

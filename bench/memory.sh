@@ -28,7 +28,7 @@ done
 . "$srcdir/bench/lib.bash"
 bench_dns_start
 install -d -m 700 "$bench_dir/cache"
-BENCH_CACHE_SIZE=16384 bench_cfg "$bench_dir/dnswl.cfg" "$lists" "$bench_dir/cache/cache.db"
+bench_cfg "$bench_dir/dnswl.cfg" "$lists" "$bench_dir/cache/cache.db"
 
 # ask I - send request I, read its reply (up to the empty line)
 ask() {
@@ -73,5 +73,8 @@ rollup Rss Pss Shared_Clean Shared_Dirty Private_Clean Private_Dirty Anonymous
 printf '  threads: %s\n' "$(awk '/^Threads:/ { print $2 }' "/proc/$pid/status")"
 printf '  of Private_Dirty in the shared cache file mapping: %d KiB\n' "$(private_dirty cache)"
 printf '  Private_Dirty without the cache file = %d KiB (target <= 512 KiB)\n' "$(private_dirty other)"
-exec {DNSWL_CO[1]}>&-
-wait "$pid" || true
+in=${DNSWL_CO[1]}
+exec {in}>&-
+rc=0
+wait "$pid" || rc=$?
+echo "  (dnswl exited $rc at end of input)"

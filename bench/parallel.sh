@@ -34,7 +34,7 @@ one_run() {
 
 echo "uncached request latency, every answer $delay ms late, median of $runs runs ($DNSWL):"
 printf '  %5s %12s %15s %10s\n' lists median_ms queries/request "x 1 list"
-base= i=0
+base='' i=0
 for n in 1 2 4 8 16; do
 	bench_cfg "$bench_dir/n$n.cfg" "$n" ""
 	q0=$(bench_queries)

@@ -48,7 +48,7 @@ id polw >/dev/null 2>&1 || bench_skip "no user polw (the policyd-weight package 
 command -v ss >/dev/null && ss -Hlun 'sport = :53' | grep -q . &&
 	bench_skip "UDP port 53 is taken: policyd-weight can only ask port 53"
 
-PW_PID= SINK_PID=
+PW_PID='' SINK_PID=''
 # pw_cleanup - stop policyd-weight, its cache daemon and the sink (by pid)
 pw_cleanup() {
 	if [[ -n $PW_PID ]]; then

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,23 +95,34 @@ static int split(char **argv, struct cmd *cmds, int runs)
 	return *argv == NULL ? n : -1;
 }
 
+/* run_all - every command RUNS times, in turn; false when a run failed */
+static bool run_all(struct cmd *cmds, int n, int runs, const char *input, int devnull)
+{
+	for (int r = 0; r < runs; r++)
+		for (int i = 0; i < n; i++)
+			if ((cmds[i].ms[r] = run_once(cmds[i].argv, input, devnull)) < 0) {
+				fprintf(stderr, "spawn_bench: %s failed\n", cmds[i].argv[0]);
+				return false;
+			}
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	struct cmd cmds[MAX_CMDS];
 	int runs, n, devnull = open("/dev/null", O_WRONLY);
+	bool ok;
 
 	if (argc < 4 || (runs = atoi(argv[1])) < 1 || devnull < 0 ||
 	    (n = split(argv + 3, cmds, runs)) < 1) {
 		fputs("usage: spawn_bench RUNS INPUT PROG [ARG...] [--- PROG [ARG...]]...\n", stderr);
 		return 2;
 	}
-	for (int r = 0; r < runs; r++)
-		for (int i = 0; i < n; i++)
-			if ((cmds[i].ms[r] = run_once(cmds[i].argv, argv[2], devnull)) < 0) {
-				fprintf(stderr, "spawn_bench: %s failed\n", cmds[i].argv[0]);
-				return 1;
-			}
-	for (int i = 0; i < n; i++)
-		report(&cmds[i], runs);
-	return 0;
+	ok = run_all(cmds, n, runs, argv[2], devnull);
+	for (int i = 0; i < n; i++) {
+		if (ok)
+			report(&cmds[i], runs);
+		free(cmds[i].ms);
+	}
+	return ok ? 0 : 1;
 }
