@@ -129,6 +129,22 @@ setup() {
 	assert_decision " swl.test=127.0.2.9:dns:-8.0 " " boost=-8.0 "
 }
 
+@test "dnswl.org trust levels: 127.0.5.0 (none) gets no OK, 127.0.5.2 the trust filter's boost" {
+	# the sample's entries: a boost per trust level over all categories
+	write_cfg 'swl:swl.test:127.0.[0..255].1 / -1, 127.0.[0..255].2 / -5, 127.0.[0..255].3 / -10'
+	run_policy 192.0.2.30 mx.example.com "$FROM" "$TO"
+	assert_reply DUNNO
+	assert_decision " swl.test=127.0.5.0:dns:nomatch "
+	run_policy 192.0.2.31 mx.example.com "$FROM" "$TO"
+	assert_reply OK
+	assert_decision " swl.test=127.0.5.2:dns:-5.0 " " boost=-5.0 "
+	# a CIDR block is a block (it was once read as 127.0.5.0 with boost +24)
+	write_cfg 'swl:swl.test:127.0.5.0/24:-3'
+	run_policy 192.0.2.31 mx.example.com "$FROM" "$TO"
+	assert_reply OK
+	assert_decision " swl.test=127.0.5.2:dns:-3.0 " " boost=-3.0 "
+}
+
 @test "longer prefix beats shorter; the list's boost applies to entries without one" {
 	write_cfg 'swl:swl.test:127 / -1, 127.0.2:-4'
 	run_policy 192.0.2.3 mx.example.com "$FROM" "$TO"

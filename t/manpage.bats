@@ -32,9 +32,18 @@ printed_settings() {
 			printf "%s\t%s\t%s\n", sec, $1, v }'
 }
 
-# printed_keys - the keys of printed_settings, once each
+# printed_keys - the keys of printed_settings, once each, for $CFG with
+# every ignored dnswl.py daemon key set (-n -v names only those set)
 printed_keys() {
-	printed_settings "$CFG" | cut -f1,2 | LC_ALL=C sort -u
+	local all=$T/all-keys.cfg k
+	{
+		echo '[global]'
+		for k in $(source_keys | awk -F'\t' '$1 == "ignored" { print $2 }'); do
+			echo "$k = 1"
+		done
+		cat "$CFG"
+	} >"$all"
+	printed_settings "$all" 2>/dev/null | cut -f1,2 | LC_ALL=C sort -u
 }
 
 # source_keys - the key names compared with `name` in the loader's source
@@ -46,7 +55,7 @@ source_keys() {
 		/^const char \*const cfg_ignored_keys\[\]/ { cat = "ignored" }
 		cat != "" {
 			line = $0
-			re = cat == "ignored" ? "\"[a-z0-9_]+\"" : "strcmp\\(name, \"[a-z0-9_]+\"\\)"
+			re = cat == "ignored" ? "\"[a-z0-9_]+\"" : "cfg_key\\(st, name, \"[a-z0-9_]+\"\\)"
 			while (match(line, re)) {
 				k = substr(line, RSTART, RLENGTH); line = substr(line, RSTART + RLENGTH)
 				sub(/^[^"]*"/, "", k); sub(/".*/, "", k)
