@@ -473,6 +473,22 @@ setup() {
 	refute_line --regexp 'action=OK'
 }
 
+@test "dnswl -q: a domain list not asked says why (no name, or no registrable domain)" {
+	write_cfg "$SWL" dwl:dwl.test
+	run_dnswl -q 192.0.2.20
+	assert_line 'list dwl.test (domain): not asked (no verified client name)'
+	run_dnswl -q 192.0.2.20 unknown
+	assert_line 'list dwl.test (domain): not asked (no verified client name)'
+	run_dnswl -q 192.0.2.20 co.uk
+	assert_line 'list dwl.test (domain): not asked (co.uk has no registrable domain: a public suffix, an address or not a host name)'
+	run_dnswl -q 192.0.2.20 192.0.2.20
+	assert_line --partial 'not asked (192.0.2.20 has no registrable domain'
+	run_dnswl -q 192.0.2.20 mx.example.com
+	assert_line --regexp '^list dwl\.test .*query example\.com\.dwl\.test '
+	run_dnswl -q not-an-address
+	assert_line 'list swl.test (ip): not asked (not-an-address is not an IPv4 or IPv6 address)'
+}
+
 @test "dnswl -q: an IPv6 address and the RFC 5782 test point" {
 	write_cfg "$SWL"
 	run_dnswl -q 2001:db8::1

@@ -262,6 +262,37 @@ exits() {
 	grep -q 'unknown cache command' "$ERR_FILE" || fail "no reason: $(cat "$ERR_FILE")"
 }
 
+teardown() {
+	[[ -z ${DNSTEST_PID:-} ]] || dnstest_stop
+}
+
+# man_example PAGE INTRO - the .nf/.fi block after the line starting with
+# INTRO, as a shell reads it when pasted from the rendered page
+man_example() {
+	awk -v t="$2" 'index($0, t) == 1 { on = 1; next }
+		on && /^\.nf/ { inside = 1; next }
+		inside && /^\.fi/ { exit }
+		inside' "$1" | sed 's/\\e/\\/g; s/\\-/-/g'
+}
+
+@test "dnswl(8)'s \"talk the policy protocol by hand\" example works when pasted" {
+	load 'lib/dnstest'
+	dnstest_start "$BATS_TEST_DIRNAME/data/lists.testns"
+	local example
+	example=$(man_example "$MAN8" "Talk the policy protocol by hand")
+	[[ $example == *'| dnswl'* ]] || fail "no example found in $MAN8: '$example'"
+	# `dnswl` on PATH is the built one, reading a config for the test server
+	write_cfg swl:swl.test:127
+	mkdir -p "$T/bin"
+	printf '#!/bin/sh\nexec "%s" -c "%s" "$@"\n' "$DNSWL" "$CFG" >"$T/bin/dnswl"
+	chmod 755 "$T/bin/dnswl"
+	run env PATH="$T/bin:$PATH" bash -c "$example"
+	assert_success
+	assert_output 'action=OK'
+	grep -q 'decision: client=mx.example.com\[192.0.2.1\] .* swl.test=127.0.10.0:dns:-10.0 .*action=OK' "$LOG" ||
+		fail "no decision line in $LOG: $(cat "$LOG")"
+}
+
 @test "the manual pages render without groff warnings" {
 	command -v groff >/dev/null || skip "groff is not installed"
 	local page
