@@ -130,8 +130,12 @@ setup() {
 }
 
 @test "dnswl.org trust levels: 127.0.5.0 (none) gets no OK, 127.0.5.2 the trust filter's boost" {
-	# the sample's entries: a boost per trust level over all categories
-	write_cfg 'swl:swl.test:127.0.[0..255].1 / -1, 127.0.[0..255].2 / -5, 127.0.[0..255].3 / -10'
+	# the sample's entries for list.dnswl.org: a boost per trust level
+	local ips
+	ips=$(awk '/^\[list\.dnswl\.org\]/ { on = 1; next } /^\[/ { on = 0 }
+		on && sub(/^ips = /, "")' "${abs_top_srcdir:-$BATS_TEST_DIRNAME/..}/etc/dnswl.cfg.in")
+	[[ $ips == *'127.0.[0..255].2 / -5'* ]] || fail "sample ips changed: '$ips'"
+	write_cfg "swl:swl.test:$ips"
 	run_policy 192.0.2.30 mx.example.com "$FROM" "$TO"
 	assert_reply DUNNO
 	assert_decision " swl.test=127.0.5.0:dns:nomatch "

@@ -172,8 +172,24 @@ man_keys() {
 	[[ -z $bad ]] || fail "$bad"
 }
 
+# sample_cfg - etc/dnswl.cfg as make builds it from etc/dnswl.cfg.in
+sample_cfg() {
+	if [[ -n ${abs_top_builddir:-} && -f $abs_top_builddir/etc/dnswl.cfg ]]; then
+		echo "$abs_top_builddir/etc/dnswl.cfg"
+	else
+		sed 's|@localstatedir@|/usr/local/var|g; s|@sysconfdir@|/usr/local/etc|g' \
+			"$SRC/etc/dnswl.cfg.in" >"$T/sample.cfg"
+		echo "$T/sample.cfg"
+	fi
+}
+
 @test "the sample etc/dnswl.cfg is valid and sets only the defaults" {
-	local sample=$SRC/etc/dnswl.cfg
+	local sample
+	sample=$(sample_cfg)
+	# its commented cache file is the real default
+	grep -qx ";file = $("$DNSWL" -n -v -c "$CFG" | sed -n 's/^file = //p')" "$sample" ||
+		fail "$sample: no ';file = DEFAULT' line: $(grep -n '^;file' "$sample")"
+	! grep -q '@[a-z]*@' "$sample" || fail "$sample: unsubstituted $(grep -o '@[a-z]*@' "$sample")"
 	run "$DNSWL" -n -c "$sample"
 	assert_success
 	assert_output ''
