@@ -119,7 +119,7 @@ static void cfg_long(struct cfg_state *st, const char *name, const char *value, 
 {
 	double v;
 
-	if (!str_parse_double(value, &v) || v != (long) v || v < -1e9 || v > 1e9)
+	if (strchr(value, '.') != NULL || !str_parse_double(value, &v) || v < -1e9 || v > 1e9)
 		cfg_error(st, "%s: \"%s\" is not a whole number", name, value);
 	else
 		*out = (long) v;

@@ -262,6 +262,9 @@ ips_error() {
 
 @test "numbers must be plain decimals: no hex, exponent, nan or inf" {
 	local v
+	cfg '[sql]' 'policy_priority = 1.5'
+	check_cfg
+	assert_cfg_error 2 'policy_priority: "1.5" is not a whole number'
 	for v in 0x10 1e3 nan inf -inf; do
 		ips_error "127.0.2 / $v" "\"$v\" is not a boost \\(a plain decimal number"
 		cfg '[swl-sites]' 'sites = a.test' '[a.test]' "boost = $v"
