@@ -138,8 +138,7 @@ void cfg_sites(struct cfg_state *st, enum list_kind kind, const char *name,
 	char buf[CFG_IPS_MAX], *item, *save = NULL;
 
 	if (!cfg_key(st, name, "sites"))
-		return cfg_error(st, "unknown key \"%s\" in [%s] (expected sites)",
-				 name, kind == LIST_IP ? "swl-sites" : "dwl-sites");
+		return cfg_unknown_key(st, kind == LIST_IP ? "swl-sites" : "dwl-sites", name);
 	if (!str_copy(buf, sizeof(buf), value))
 		return cfg_error(st, "sites: value too long");
 	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {

@@ -291,6 +291,9 @@ ips_error() {
 	cfg '[sql]' 'usesql = yes'
 	check_cfg
 	assert_cfg_error 2 'unknown key "usesql" in \[sql\]; did you mean "use_sql"\?$'
+	cfg '[dwl-sites]' 'site = a.test'
+	check_cfg
+	assert_cfg_error 2 'unknown key "site" in \[dwl-sites\]; did you mean "sites"\?$'
 	cfg '[swl-sites]' 'sites = a.test' '[a.test]' 'ipz = 127'
 	check_cfg
 	assert_cfg_error 4 'unknown key "ipz" in list section \[a.test\]; did you mean "ips"\?$'
