@@ -58,3 +58,14 @@ void lookup_list(struct lookup_ctx *ctx, const struct dns_list *list,
 	if (!dns_failed(res->answer.status))
 		cache_put(ctx->cache, list->zone, qname, &res->answer, time(NULL));
 }
+
+/* lookup_batch - every query (one after another until issue 11) */
+void lookup_batch(struct lookup_ctx *ctx, const struct lookup_query *queries, unsigned n)
+{
+	char qname[DNS_NAME_MAX];
+
+	for (unsigned i = 0; i < n; i++) {
+		str_copy(qname, sizeof(qname), queries[i].qname);	/* may be res->qname */
+		lookup_list(ctx, queries[i].list, qname, queries[i].res);
+	}
+}

@@ -31,6 +31,16 @@ struct lookup_ctx {
 	struct cache *cache;	/* NULL: uncached */
 };
 
+/* One query of a batch: the list and qname in, the result out. */
+struct lookup_query {
+	const struct dns_list *list;
+	const char *qname;
+	struct lookup_result *res;
+};
+
+/* lookup_batch - answer every query (each *res filled). */
+void lookup_batch(struct lookup_ctx *ctx, const struct lookup_query *queries, unsigned n);
+
 /*
  * lookup_open - set up the resolver and open the cache for cfg.
  * Returns false (reason in err) when the resolver cannot be set up; a

@@ -26,8 +26,10 @@ struct policy_request {
 	const char *client_address;
 	const char *client_name;
 	const char *reverse_client_name;
+	const char *helo_name;
 	const char *sender;
 	const char *recipient;
+	const char *instance;		/* one per message (header once) */
 	const char *protocol_state;
 	const char *queue_id;
 };

@@ -14,10 +14,11 @@
 #include "decide.h"
 #include "msg.h"
 #include "policy.h"
+#include "score.h"
 #include "serve.h"
 #include "str.h"
 
-#define LOG_LINE_MAX 3000
+#define LOG_LINE_MAX 4000
 
 /* elapsed_ms - milliseconds since start */
 static long elapsed_ms(const struct timespec *start)
@@ -36,8 +37,8 @@ static const char *or_empty(const char *s)
 }
 
 /* serve_log - the one info line per decision */
-static void serve_log(const struct policy_request *req, const struct decision *d,
-		      const char *action, long ms)
+static void serve_log(const struct config *cfg, const struct policy_request *req,
+		      const struct decision *d, const char *action, long ms)
 {
 	char line[LOG_LINE_MAX];
 
@@ -47,24 +48,55 @@ static void serve_log(const struct policy_request *req, const struct decision *d
 		    req->client_address ? req->client_address : "unknown",
 		    or_empty(req->sender), or_empty(req->recipient));
 	decision_lists_text(d, line, sizeof(line));
-	str_appendf(line, sizeof(line), "%sboost=%.1f action=%s elapsed_ms=%ld",
-		    d->nlists ? " " : "", d->boost, action, ms);
+	str_appendf(line, sizeof(line), "%sboost=%.1f total=%.1f%s action=%s elapsed_ms=%ld",
+		    d->nlists ? " " : "", d->boost, d->total,
+		    d->would_reject && cfg->dry_run ? " dry_run=reject" : "", action, ms);
 	msg_info("%s", line);
+}
+
+/* serve_first_of_message - is this the first request of its instance? */
+static bool serve_first_of_message(const struct policy_request *req)
+{
+	static char last[128];
+	char now[sizeof(last)];
+
+	if (req->instance == NULL)
+		return true;
+	str_copy(now, sizeof(now), req->instance);
+	if (strcmp(now, last) == 0)
+		return false;
+	str_copy(last, sizeof(last), now);
+	return true;
+}
+
+/* serve_action - the reply: the verdict's action, or the header */
+static const char *serve_action(const struct config *cfg, const struct policy_request *req,
+				const struct decision *d, char *buf, size_t size)
+{
+	bool first = serve_first_of_message(req);
+
+	if (d->verdict == VERDICT_NOT_LISTED && cfg->header[0] != '\0' && first
+	    && score_header_text(cfg, d, buf, size))
+		return buf;
+	return decision_action(cfg, d, buf, size);
 }
 
 /* serve_one - answer one request */
 static bool serve_one(const struct config *cfg, struct lookup_ctx *ctx,
 		      struct amavis *amavis, const struct policy_request *req, int out)
 {
+	static struct decision d;
+	struct client c = {req->client_address, req->client_name, req->reverse_client_name,
+		req->helo_name, req->sender};
+	char buf[SCORE_HEADER_MAX + 64];
 	struct timespec start;
-	struct decision d;
 	const char *action;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	decide(ctx, cfg, req->client_address, req->client_name, &d);
-	action = decision_action(cfg, &d);
+	decide(ctx, cfg, &c, &d);
+	action = serve_action(cfg, req, &d, buf, sizeof(buf));
 	amavis_after_decision(amavis, req->protocol_state, req->sender, req->recipient, &d);
-	serve_log(req, &d, action, elapsed_ms(&start));
+	serve_log(cfg, req, &d, action, elapsed_ms(&start));
 	if (!policy_reply(out, action)) {
 		msg_warn("cannot write the reply: Postfix went away");
 		return false;

@@ -50,6 +50,7 @@ ips = 127 / -3.5
 [dwl.dnswl.org]
 ; queried by the client name's registrable domain (dwl-sites)
 boost = -10.0
+check = client_name
 ips = 127.0.10 / -20.0,
       127.0.3 / -10.0"
 	assert_line 'policy_priority = 7'
