@@ -70,7 +70,7 @@ void cfg_defaults(struct config *cfg)
 	str_copy(cfg->action_defer, sizeof(cfg->action_defer),
 		 "DEFER_IF_REJECT 4.7.1 DNS list lookup failed, try again later");
 	str_copy(cfg->action_reject, sizeof(cfg->action_reject),
-		 "REJECT 5.7.1 Service unavailable; listed by $lists");
+		 "REJECT 5.7.1 Service unavailable, listed by $lists");
 	str_copy(cfg->syslog_facility, sizeof(cfg->syslog_facility), "mail");
 	cfg->facility = msg_facility_code("mail");
 	str_copy(cfg->cache.file, sizeof(cfg->cache.file),

@@ -35,7 +35,7 @@ setup() {
 	write_cfg reject_score=5 dnsbl:bl.test:127:2 dnsbl:bl2.test:127:3
 	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"
 	assert_success
-	assert_reply 'REJECT 5.7.1 Service unavailable; listed by bl.test, bl2.test'
+	assert_reply 'REJECT 5.7.1 Service unavailable, listed by bl.test, bl2.test'
 	assert_stderr_empty
 	assert_decision " bl.test=127.0.0.2:dns:+2.0 " " bl2.test=127.0.0.3:dns:+3.0 " \
 		" total=5.0 " " action=REJECT 5.7.1 "
@@ -62,7 +62,7 @@ setup() {
 	assert_reply DUNNO
 	assert_decision " bl.test=127.0.0.10:dns:+0.5 " " total=0.5 "
 	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"
-	assert_reply 'REJECT 5.7.1 Service unavailable; listed by bl.test'
+	assert_reply 'REJECT 5.7.1 Service unavailable, listed by bl.test'
 }
 
 @test "action_reject: \$lists is replaced by the lists that hit" {
@@ -90,7 +90,7 @@ setup() {
 @test "RHSBL on the sender's domain (the default check)" {
 	write_cfg reject_score=5 rhsbl:rhsbl.test:127.0.1:5
 	run_policy 192.0.2.20 mx.example.com someone@Spam.Example "$TO"
-	assert_reply 'REJECT 5.7.1 Service unavailable; listed by rhsbl.test'
+	assert_reply 'REJECT 5.7.1 Service unavailable, listed by rhsbl.test'
 	assert_decision " rhsbl.test[sender]=127.0.1.2:dns:+5.0 " " total=5.0 "
 	run_policy 192.0.2.20 mx.example.com "$FROM" "$TO"
 	assert_reply DUNNO
@@ -103,7 +103,7 @@ setup() {
 @test "RHSBL on the HELO name (check = helo), not the sender" {
 	write_cfg reject_score=5 rhsbl:rhsbl.test:127.0.1:5::helo
 	run_policy 192.0.2.20 mx.example.com "$FROM" "$TO" helo_name=evil-helo.example.net
-	assert_reply 'REJECT 5.7.1 Service unavailable; listed by rhsbl.test'
+	assert_reply 'REJECT 5.7.1 Service unavailable, listed by rhsbl.test'
 	assert_decision " rhsbl.test[helo]=127.0.1.3:dns:+5.0 "
 	run_policy 192.0.2.20 mx.example.com x@spam.example "$TO" helo_name=[192.0.2.20]
 	assert_reply DUNNO
@@ -141,7 +141,7 @@ setup() {
 		" boost=-20.0 total=-15.0 " " action=OK "
 	write_cfg reject_score=5 "$SWL" dnsbl:bl.test:127:12 dnsbl:bl2.test:127:13
 	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"
-	assert_reply 'REJECT 5.7.1 Service unavailable; listed by bl.test, bl2.test'
+	assert_reply 'REJECT 5.7.1 Service unavailable, listed by bl.test, bl2.test'
 	assert_decision " boost=-20.0 total=5.0 "
 }
 
@@ -180,7 +180,7 @@ setup() {
 	# the block lists reject even with the failed list's best boost (-10)
 	write_cfg reject_score=5 swl:servfail.test dnsbl:bl.test:127:20
 	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"
-	assert_reply 'REJECT 5.7.1 Service unavailable; listed by bl.test'
+	assert_reply 'REJECT 5.7.1 Service unavailable, listed by bl.test'
 	# its boost could have saved the client: defer
 	write_cfg reject_score=5 swl:servfail.test dnsbl:bl.test:127:8
 	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"
@@ -216,7 +216,7 @@ setup() {
 	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"
 	assert_reply OK
 	run_policy 192.0.2.12 mx.example.com "$FROM" "$TO"
-	assert_reply 'REJECT 5.7.1 Service unavailable; listed by bl.test'
+	assert_reply 'REJECT 5.7.1 Service unavailable, listed by bl.test'
 	write_cfg reject_score=5 header=X-DNSWL swl:servfail.test dnsbl:bl.test:127:2
 	run_policy 192.0.2.20 mx.example.com "$FROM" "$TO"
 	assert_reply "$DEFER"
@@ -263,7 +263,7 @@ sites = bl.test=127.0.0.[10..11]*1, bl.test=127.0.0.[2..9]*4' write_cfg reject_s
 	assert_reply DUNNO
 	assert_decision " bl.test=127.0.0.10:dns:+1.0 "
 	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
-	assert_reply 'REJECT 5.7.1 Service unavailable; listed by bl.test'
+	assert_reply 'REJECT 5.7.1 Service unavailable, listed by bl.test'
 }
 
 # --- dnswl -q ----------------------------------------------------------------------
@@ -284,5 +284,5 @@ sites = bl.test=127.0.0.[10..11]*1, bl.test=127.0.0.[2..9]*4' write_cfg reject_s
 	assert_line 'total: -2.0 (swl.test hit) +2.0 (bl.test hit) +4.0 (rhsbl.test hit) = 4.0; reject_score 5.0: not reached'
 	write_cfg reject_score=5 dnsbl:bl.test:127:2 'rhsbl:rhsbl.test:127:4'
 	run_dnswl -q 192.0.2.1 -s x@spam.example
-	assert_line 'decision: rejected, boost 0.0, action=REJECT 5.7.1 Service unavailable; listed by bl.test, rhsbl.test'
+	assert_line 'decision: rejected, boost 0.0, action=REJECT 5.7.1 Service unavailable, listed by bl.test, rhsbl.test'
 }
