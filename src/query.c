@@ -65,12 +65,14 @@ static void query_list(const struct decision *d, const struct list_verdict *lv,
 /* query_sum - the arithmetic: each list's points, the total, the thresholds */
 static void query_sum(const struct config *cfg, const struct decision *d)
 {
+	unsigned n = 0;
+
 	printf("total:");
 	for (unsigned i = 0; i < cfg->nlists; i++)
 		if (d->scores[i].state == SCORE_HIT || d->scores[i].state == SCORE_MISS)
 			printf(" %+.1f (%s %s)", d->scores[i].points, cfg->lists[i].zone,
-			       score_state_name(d->scores[i].state));
-	printf(" = %.1f", d->total);
+			       score_state_name(d->scores[i].state)), n++;
+	printf(n ? " = %.1f" : " %.1f (nothing scored)", d->total);
 	if (cfg->has_reject_score)
 		printf("; reject_score %.1f: %s", cfg->reject_score,
 		       d->would_reject ? "reached" : "not reached");
