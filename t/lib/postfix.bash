@@ -23,6 +23,9 @@
 # e2e_start / e2e_end         start / stop Postfix and the listener, clean up
 # smtp_rcpt PORT ADDR NAME SENDER RCPT...   one SMTP session through XCLIENT;
 #                             prints "RCPT: reply" per recipient
+# smtp_send PORT ADDR NAME SENDER RCPT  the same, sending a message
+# Mail for keep@example.test is delivered (pipe(8), as E2E_USER) into a
+# file $E2E/run/mail.PID each, header and all; every other is discarded.
 # maillog_count REGEX / syslog_count REGEX   matching lines so far
 
 # shellcheck source=port.bash
@@ -161,6 +164,9 @@ e2e_start() {
 	_e2e_master_cf >"$E2E/etc/master.cf"
 	printf 'reject@example.test REJECT 5.7.1 rejected by a later restriction\n' \
 		>"$E2E/etc/recipient_access"
+	printf 'keep@example.test capture:\n' >"$E2E/etc/transport"
+	printf '#!/bin/sh\ncat >"$1.$$"\n' >"$E2E/bin/capture.sh"
+	chmod 755 "$E2E/bin/capture.sh"
 	if [[ -n $E2E_NS ]]; then
 		unshare -m --propagation private sh -c \
 			'mount --bind "$1" /dev/log && exec "$2" -c "$3" start' sh \
@@ -201,6 +207,7 @@ alias_maps =
 alias_database =
 default_transport = discard:
 relay_transport = discard:
+transport_maps = texthash:$E2E/etc/transport
 inet_interfaces = 127.0.0.1
 smtpd_peername_lookup = no
 smtpd_authorized_xclient_hosts = 127.0.0.0/8
@@ -213,6 +220,8 @@ EOF
 # _e2e_master_cf - the services Postfix needs to receive and discard mail
 _e2e_master_cf() {
 	cat "$E2E/master.cf.services"
+	printf 'capture unix - n n - - pipe user=%s argv=%s %s\n' \
+		"$E2E_USER" "$E2E/bin/capture.sh" "$E2E/run/mail"
 	cat <<'EOF'
 cleanup   unix n - n - 0 cleanup
 qmgr      unix n - n 300 1 qmgr
@@ -263,6 +272,13 @@ smtp_rcpt() {
 		--from "$from" --to "$to" --quit-after RCPT --timeout 60 2>&1 |
 		awk '/^ -> RCPT TO:/ { r = $3; sub(/^TO:</, "", r); sub(/>$/, "", r); next }
 		     r != "" && /^<(-|\*\*) +[0-9][0-9][0-9] / { sub(/^<(-|\*\*) +/, ""); print r ": " $0; r = "" }'
+}
+
+# smtp_send PORT ADDR NAME SENDER RCPT - one session that sends a short
+# message; prints swaks's transcript
+smtp_send() {
+	swaks --server "127.0.0.1:$1" --xclient-addr "$2" --xclient-name "$3" \
+		--from "$4" --to "$5" --header "Subject: dnswl e2e" --timeout 60 2>&1
 }
 
 # maillog_count REGEX / syslog_count REGEX - lines matching an ERE
