@@ -166,7 +166,7 @@ static bool cfg_parse_prefix(const char *text, struct list_entry *e)
 	unsigned long octet;
 	char buf[32], *part, *save = NULL;
 
-	if (!str_copy(buf, sizeof(buf), text) || *text == '.'
+	if (*text == '\0' || !str_copy(buf, sizeof(buf), text) || *text == '.'
 	    || text[strlen(text) - 1] == '.' || strstr(text, "..") != NULL)
 		return false;
 	e->addr = 0;
