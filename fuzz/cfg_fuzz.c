@@ -18,6 +18,7 @@
 #include <ctype.h>
 
 #include "cfg.h"
+#include "match.h"
 #include "fuzz_util.h"
 
 static struct config cfg;
@@ -41,6 +42,8 @@ static void check_error(const char *path, const char *err)
 /* check_lists - an accepted file's lists are within bounds */
 static void check_lists(void)
 {
+	char why[256];
+
 	fuzz_check(cfg.nlists <= CFG_MAX_LISTS);
 	fuzz_check(cfg.dns.nservers <= DNS_MAX_SERVERS);
 	for (unsigned i = 0; i < cfg.nlists; i++) {
@@ -49,7 +52,8 @@ static void check_lists(void)
 		fuzz_check(l->zone[0] != '\0' && fuzz_no_ctl(l->zone));
 		fuzz_check(l->nentries >= 1 && l->nentries <= CFG_MAX_ENTRIES);
 		for (unsigned e = 0; e < l->nentries; e++)
-			fuzz_check(l->entries[e].octets >= 1 && l->entries[e].octets <= 4);
+			fuzz_check(l->entries[e].size >= 1
+				   && match_usable(&l->entries[e].filter, why, sizeof(why)));
 	}
 	fuzz_check(fuzz_no_ctl(cfg.action_ok) && fuzz_no_ctl(cfg.action_dunno)
 		   && fuzz_no_ctl(cfg.action_defer));
@@ -65,11 +69,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fuzz_memfd(data, size));
 	err[0] = '\0';
-	if (!cfg_load(&cfg, path, err, sizeof(err))) {
+	if (!cfg_load(&cfg, path, err, sizeof(err)))
 		check_error(path, err);
-		return 0;
+	else {
+		check_lists();
+		cfg_print(&cfg, devnull);
 	}
-	check_lists();
-	cfg_print(&cfg, devnull);
+	cfg_free(&cfg);
 	return 0;
 }

@@ -19,13 +19,15 @@
 
 #include "amavis_dsn.h"
 #include "cfg.h"
+#include "match.h"
+#include "match_filter.h"
 #include "fuzz_util.h"
 
 /* fuzz_ips - an `ips` value */
 static void fuzz_ips(const char *value)
 {
 	static struct dns_list list;
-	char err[256] = "";
+	char err[256] = "", why[256];
 
 	if (!cfg_parse_ips(&list, value, err, sizeof(err))) {
 		fuzz_check(err[0] != '\0');
@@ -35,8 +37,8 @@ static void fuzz_ips(const char *value)
 	for (unsigned i = 0; i < list.nentries; i++) {
 		const struct list_entry *e = &list.entries[i];
 
-		fuzz_check(e->octets >= 1 && e->octets <= 4);
-		fuzz_check(e->octets == 4 || (e->addr & (0xffffffffu >> (8 * e->octets))) == 0);
+		fuzz_check(e->size >= 1 && e->size == match_filter_size(&e->filter));
+		fuzz_check(match_usable(&e->filter, why, sizeof(why)));
 		fuzz_check(!e->has_boost || (e->boost >= -10000.0 && e->boost <= 10000.0));
 	}
 }

@@ -25,8 +25,9 @@ setup() {
 	load 'lib/common'
 	common_setup
 	GEN=$(robust_tool robust_gen) || fail "$GEN"
-	TMO=${DNSWL_TEST_TIMEOUT:-60}
-	BASES=("$BATS_TEST_DIRNAME/../etc/dnswl.cfg" "$BATS_TEST_DIRNAME/data/dnswl-py.cfg")
+	TMO=$(scaled "${DNSWL_TEST_TIMEOUT:-60}")
+	# the sample as built (etc/dnswl.cfg is made from etc/dnswl.cfg.in)
+	BASES=("${abs_top_builddir:-$BATS_TEST_DIRNAME/..}/etc/dnswl.cfg" "$BATS_TEST_DIRNAME/data/dnswl-py.cfg")
 	FAILED=()
 	declare -gA FAILED_IDS=()
 }
