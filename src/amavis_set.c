@@ -20,7 +20,7 @@
 #include "msg.h"
 
 #define SET_MAGIC	UINT64_C(0x31564d414c57534e)	/* "NSWLAMV1" */
-#define SET_VERSION	1
+#define SET_VERSION	2	/* 2: the max_age expiry schedule */
 #define ADD_RING	256
 #define CLEAN_RING	256
 #define SET_K		6	/* bits per key */
@@ -42,6 +42,9 @@ struct set_header {
 	int64_t claimed;		/* a refresh runs since then; 0 none */
 	int64_t claim_pid;
 	int64_t fail_until;		/* database failing: nobody tries before */
+	int64_t expire_after;		/* next max_age expiry batch not before; 0 now */
+	int64_t expire_claimed;		/* a batch runs since then; 0 none */
+	int64_t expire_pid;
 	uint64_t adds;			/* keys added so far (ring position) */
 	uint64_t add_ring[ADD_RING];	/* hashes of the last adds */
 	struct set_clean clean[CLEAN_RING];
@@ -461,4 +464,50 @@ time_t amavis_set_failing_until(const struct amavis_shm *shm)
 	until = (time_t) h->fail_until;
 	shm->unlock(shm->ctx);
 	return until;
+}
+
+/* expire_due - is the next batch due, and nobody running one? */
+static bool expire_due(const struct set_header *h, time_t now, unsigned long every,
+		       unsigned long claim_ttl)
+{
+	/* (a time far ahead was set before the clock went back) */
+	bool come = now >= h->expire_after || h->expire_after - now > (time_t) every;
+	bool claimed = h->expire_claimed != 0 && now >= h->expire_claimed
+		&& now - h->expire_claimed <= (time_t) claim_ttl;
+
+	return come && !claimed;
+}
+
+/* amavis_set_expire_claim - claim the next expiry batch if it is due */
+bool amavis_set_expire_claim(const struct amavis_shm *shm, time_t now, unsigned long every,
+			     unsigned long claim_ttl)
+{
+	struct set_header *h = lock_valid(shm);
+	bool due;
+
+	if (h == NULL)
+		return false;
+	if ((due = expire_due(h, now, every, claim_ttl))) {
+		begin_write(h);
+		h->expire_claimed = now;
+		h->expire_pid = getpid();
+		end_write(h);
+	}
+	shm->unlock(shm->ctx);
+	return due;
+}
+
+/* amavis_set_expire_done - our batch is over; the next not before `next` */
+void amavis_set_expire_done(const struct amavis_shm *shm, time_t next)
+{
+	struct set_header *h = lock_valid(shm);
+
+	if (h == NULL)
+		return;
+	begin_write(h);
+	if (h->expire_pid == getpid())
+		h->expire_claimed = 0;
+	h->expire_after = next;
+	end_write(h);
+	shm->unlock(shm->ctx);
 }
