@@ -116,6 +116,10 @@ setup() {
 	case_max_age_batches
 }
 
+@test "mysql: upgrade-mysql.sql upgrades a database of an earlier dnswl, and is safe to run twice" {
+	case_upgrade_from_earlier_dnswl
+}
+
 @test "mysql: each request says what the writer did" {
 	case_outcomes
 }

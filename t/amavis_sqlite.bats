@@ -116,6 +116,10 @@ setup() {
 	case_max_age_batches
 }
 
+@test "sqlite: upgrade-sqlite.sql upgrades a database of an earlier dnswl, and is safe to run twice" {
+	case_upgrade_from_earlier_dnswl
+}
+
 @test "sqlite: each request says what the writer did" {
 	case_outcomes
 }

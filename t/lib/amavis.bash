@@ -445,6 +445,39 @@ case_max_age_batches() {
 	assert_output 1
 }
 
+case_upgrade_from_earlier_dnswl() {
+	local c
+	# a database made for dnswl 0.1.0: no dnswl_seen, no dnswl_auto
+	[[ $DB_BACKEND != sqlite ]] || db_sql "$DB" "DROP INDEX wblist_dnswl_seen" >/dev/null
+	for c in 'wblist DROP COLUMN dnswl_seen' 'users DROP COLUMN dnswl_auto' 'mailaddr DROP COLUMN dnswl_auto'; do
+		db_sql "$DB" "ALTER TABLE $c" >/dev/null
+	done
+	hand_row 'carol@example.org' 'person@example.com' '-5.0'
+	hand_row 'bob@example.org' 'old@example.com' '-7.0'
+	db_sql "$DB" "UPDATE wblist SET auto = 'Y' WHERE wb = '-7.0'" >/dev/null	# an old dnswl's row
+	# this dnswl cannot write into it, and says so
+	drive w 'alice@example.com' 'bob@example.org' -10
+	stat_is outcomes failed
+	run cat "$LOG"
+	assert_output --regexp 'failed: .*dnswl_(seen|auto)'
+	run db_sql_file "$DB" "$SQL_SRCDIR/upgrade-$DB_BACKEND.sql"
+	[[ $DB_BACKEND == sqlite ]] || assert_success	# (sqlite3: "duplicate column" for auto, local)
+	run db_sql_file "$DB" "$SQL_SRCDIR/upgrade-$DB_BACKEND.sql"	# again: changes nothing
+	[[ $DB_BACKEND == sqlite ]] || assert_success
+	run db_sql "$DB" "SELECT wb, auto, CASE WHEN dnswl_seen IS NULL THEN 1 ELSE 0 END FROM wblist ORDER BY wb"
+	assert_output $'-5.0\tN\t1\n-7.0\tY\t0'	# the old auto row counts from the upgrade
+	assert_wb 'carol@example.org' 'person@example.com' '-5.0'
+	drive -a "$T/area2" w 'alice@example.com' 'bob@example.org' -10 n 'old@example.com' 'bob@example.org'
+	stat_is outcomes written,deleted
+	assert_wb 'bob@example.org' 'alice@example.com' '-10.0'
+	age_rows 2678400 alice@example.com
+	drive -a "$T/area3" n 'stranger@example.net' 'bob@example.org'
+	stat_is expired 2	# alice's row and mailaddr; bob's and old@'s rows predate the marker
+	assert_equal "$(emails users)" 'bob@example.org carol@example.org'
+	assert_equal "$(emails mailaddr)" 'old@example.com person@example.com'
+	assert_wb 'carol@example.org' 'person@example.com' '-5.0'
+}
+
 case_outcomes() {
 	hand_row 'carol@example.org' 'alice@example.com' '-5.0'
 	drive w 'alice@example.com' 'bob@example.org' -10 w 'alice@example.com' 'bob@example.org' -10 \

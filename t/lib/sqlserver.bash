@@ -16,6 +16,8 @@
 #                         wblist: SELECT/INSERT/UPDATE/DELETE; no policy)
 #   db_dsn NAME [USER [PASSWORD]]   the dnswl DSN for it (default dnswl user)
 #   db_sql NAME SQL       run SQL as the admin, rows on stdout (tab separated)
+#   db_sql_file NAME FILE run an SQL script as the admin (errors on stderr;
+#                         sqlite3 goes on after an error, as an admin's would)
 #   db_hex TEXT           TEXT as the backend's literal for an email column
 #   db_amavis_wb NAME RCPT SENDER...   amavis's own wblist query: the wb
 #                         values for recipient RCPT and the sender keys given
@@ -193,6 +195,16 @@ db_sql() {
 	sqlite) sqlite3 -separator $'\t' "$DB_DIR/$1.db" "$2" ;;
 	pgsql) _pg_psql "$1" "$2" ;;
 	mysql) _my_client "$1" "$2" ;;
+	esac
+}
+
+# db_sql_file NAME FILE - run FILE as the admin
+db_sql_file() {
+	case $DB_BACKEND in
+	sqlite) sqlite3 "$DB_DIR/$1.db" <"$2" ;;
+	pgsql) "$(_pg_bin psql)" -X -q -v ON_ERROR_STOP=1 -h "$DB_DIR" -p "$DB_PORT" -U admin \
+		-d "$1" -f "$2" ;;
+	mysql) mariadb --no-defaults --socket="$DB_DIR/sock" -uroot -D "$1" <"$2" ;;
 	esac
 }
 
