@@ -522,7 +522,8 @@ bb_setup() {
 	[[ -n ${DNS_PORT:-} ]] || skip "no test DNS server (ldns-testns not installed)"
 	common_setup
 	export DNSWL_TEST_TIMEOUT=30	# a hung dnswl fails the test
-	BB_KEYS=(sql.use_sql=yes "sql.dsn=$DSN" sql.verbose_sql=yes sql.timeout=2
+	# sql.timeout: room for a loaded machine or valgrind (the hung-database tests set 1)
+	BB_KEYS=(sql.use_sql=yes "sql.dsn=$DSN" sql.verbose_sql=yes sql.timeout=10
 		cache.file="$T/cache/dnswl.cache" "$@")
 	mkdir -p -m 700 "$T/cache"
 	write_cfg 'swl:swl.test:127.0.10 / -20, 127.0.2 / -8' "${BB_KEYS[@]}"
