@@ -203,9 +203,12 @@ static uint64_t new_seed(void)
 /* set_init - build an empty, stale set in the area */
 static void set_init(struct set_header *h, size_t size)
 {
-	bool was_blank = h->magic == 0;
+	bool was_blank = h->magic == 0, older = h->magic == SET_MAGIC && h->version < SET_VERSION;
 
-	if (!was_blank)
+	if (older)
+		msg_info("amavis sender set in the cache file is of an older dnswl; "
+			 "rebuilding it from the database");
+	else if (!was_blank)
 		msg_warn("amavis sender set in the cache file is damaged or of another "
 			 "version; rebuilding it from the database");
 	memset(h, 0, sizeof(*h));
