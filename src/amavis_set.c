@@ -1,7 +1,7 @@
 /*
  * amavis_set.c - the shared set of senders with auto rows (aux area).
  *
- * Layout: a header (counters, two rings, checksums) followed by the
+ * Layout (amavis_set_int.h): a header (counters, two rings, checksums) followed by the
  * Bloom filter words.  Every change happens under the area's lock
  * between begin_write() and end_write(): a process SIGKILLed in between
  * leaves `dirty` set and the header checksum wrong, so the next process
@@ -16,45 +16,8 @@
 #include <sys/random.h>
 #include <unistd.h>
 
-#include "amavis_set.h"
+#include "amavis_set_int.h"
 #include "msg.h"
-
-#define SET_MAGIC	UINT64_C(0x31564d414c57534e)	/* "NSWLAMV1" */
-#define SET_VERSION	2	/* 2: the max_age expiry schedule */
-#define ADD_RING	256
-#define CLEAN_RING	256
-#define SET_K		6	/* bits per key */
-#define MIN_WORDS	64
-#define CLOCK_SLACK	600	/* s: no real refresh claim is older than this */
-
-struct set_clean {
-	uint64_t hash;
-	int64_t when;
-};
-
-/* (every field 8-byte aligned, so header_sum() covers all of them) */
-struct set_header {
-	uint64_t magic;
-	uint32_t version;
-	uint32_t nwords;		/* filter words after the header */
-	uint64_t seed;			/* random per build of the area */
-	int64_t refreshed;		/* claim time of the snapshot held; 0 never */
-	int64_t claimed;		/* a refresh runs since then; 0 none */
-	int64_t claim_pid;
-	int64_t fail_until;		/* database failing: nobody tries before */
-	int64_t expire_after;		/* next max_age expiry batch not before; 0 now */
-	int64_t expire_claimed;		/* a batch runs since then; 0 none */
-	int64_t expire_pid;
-	uint64_t adds;			/* keys added so far (ring position) */
-	uint64_t add_ring[ADD_RING];	/* hashes of the last adds */
-	struct set_clean clean[CLEAN_RING];
-	uint32_t clean_next;
-	uint32_t dirty;			/* a writer is (or died) half-way */
-	uint64_t filter_sum;		/* XOR of word_sum() over the filter */
-	uint64_t header_sum;		/* over all of the above */
-};
-
-_Static_assert(offsetof(struct set_header, header_sum) % 8 == 0, "header_sum() steps 8 bytes");
 
 /* The area this process has verified in full (one per process). */
 static const void *verified_base;
@@ -469,48 +432,19 @@ time_t amavis_set_failing_until(const struct amavis_shm *shm)
 	return until;
 }
 
-/* expire_due - is the next batch due, and nobody running one? */
-static bool expire_due(const struct set_header *h, time_t now, unsigned long every,
-		       unsigned long claim_ttl)
+/* amavis_set_locked - lock_valid() for the other files of the set */
+struct set_header *amavis_set_locked(const struct amavis_shm *shm)
 {
-	/* (a time far ahead was set before the clock went back) */
-	bool come = now >= h->expire_after || h->expire_after - now > (time_t) every;
-	bool claimed = h->expire_claimed != 0 && now >= h->expire_claimed
-		&& now - h->expire_claimed <= (time_t) claim_ttl;
-
-	return come && !claimed;
+	return lock_valid(shm);
 }
 
-/* amavis_set_expire_claim - claim the next expiry batch if it is due */
-bool amavis_set_expire_claim(const struct amavis_shm *shm, time_t now, unsigned long every,
-			     unsigned long claim_ttl)
+/* amavis_set_begin / amavis_set_end - begin_write() / end_write() */
+void amavis_set_begin(struct set_header *h)
 {
-	struct set_header *h = lock_valid(shm);
-	bool due;
-
-	if (h == NULL)
-		return false;
-	if ((due = expire_due(h, now, every, claim_ttl))) {
-		begin_write(h);
-		h->expire_claimed = now;
-		h->expire_pid = getpid();
-		end_write(h);
-	}
-	shm->unlock(shm->ctx);
-	return due;
-}
-
-/* amavis_set_expire_done - our batch is over; the next not before `next` */
-void amavis_set_expire_done(const struct amavis_shm *shm, time_t next)
-{
-	struct set_header *h = lock_valid(shm);
-
-	if (h == NULL)
-		return;
 	begin_write(h);
-	if (h->expire_pid == getpid())
-		h->expire_claimed = 0;
-	h->expire_after = next;
+}
+
+void amavis_set_end(struct set_header *h)
+{
 	end_write(h);
-	shm->unlock(shm->ctx);
 }
