@@ -1,8 +1,8 @@
 /*
  * amavis_set.c - the shared set of senders with auto rows (aux area).
  *
- * Layout (amavis_set_int.h): a header (counters, two rings, checksums) followed by the
- * Bloom filter words.  Every change happens under the area's lock
+ * Layout (amavis_set_int.h): a header (counters, two rings, checksums)
+ * followed by the Bloom filter words.  Every change happens under the area's lock
  * between begin_write() and end_write(): a process SIGKILLed in between
  * leaves `dirty` set and the header checksum wrong, so the next process
  * rebuilds instead of trusting a half-written filter.  The filter's own
