@@ -37,7 +37,7 @@ static const char *or_empty(const char *s)
 
 /* serve_log - the one info line per decision */
 static void serve_log(const struct policy_request *req, const struct decision *d,
-		      const char *action, long ms)
+		      const char *action, enum amavis_outcome sql, long ms)
 {
 	char line[LOG_LINE_MAX];
 
@@ -47,8 +47,8 @@ static void serve_log(const struct policy_request *req, const struct decision *d
 		    req->client_address ? req->client_address : "unknown",
 		    or_empty(req->sender), or_empty(req->recipient));
 	decision_lists_text(d, line, sizeof(line));
-	str_appendf(line, sizeof(line), "%sboost=%.1f action=%s elapsed_ms=%ld",
-		    d->nlists ? " " : "", d->boost, action, ms);
+	str_appendf(line, sizeof(line), "%sboost=%.1f action=%s amavis=%s elapsed_ms=%ld",
+		    d->nlists ? " " : "", d->boost, action, amavis_outcome_name(sql), ms);
 	msg_info("%s", line);
 }
 
@@ -59,12 +59,13 @@ static bool serve_one(const struct config *cfg, struct lookup_ctx *ctx,
 	struct timespec start;
 	struct decision d;
 	const char *action;
+	enum amavis_outcome sql;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	decide(ctx, cfg, req->client_address, req->client_name, &d);
 	action = decision_action(cfg, &d);
-	amavis_after_decision(amavis, req->protocol_state, req->sender, req->recipient, &d);
-	serve_log(req, &d, action, elapsed_ms(&start));
+	sql = amavis_after_decision(amavis, req->protocol_state, req->sender, req->recipient, &d);
+	serve_log(req, &d, action, sql, elapsed_ms(&start));
 	if (!policy_reply(out, action)) {
 		msg_warn("cannot write the reply: Postfix went away");
 		return false;
