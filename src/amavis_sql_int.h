@@ -55,11 +55,26 @@ enum value_kind {
  */
 char *amavis_sql_value(struct amavis_sql *q, const char *s, enum value_kind kind);
 
-/* amavis_stmt_* - the three jobs; true on success (error recorded if not). */
-bool amavis_stmt_write(struct amavis_sql *q, const struct amavis_job *job);
+/* amavis_sql_now - the database's clock in Unix seconds, as an SQL expression. */
+const char *amavis_sql_now(const struct amavis_sql *q);
+
+/*
+ * amavis_stmt_* - the jobs; true on success (error recorded if not).
+ * write sets *kept when a person's row for the pair was left alone.
+ */
+bool amavis_stmt_write(struct amavis_sql *q, const struct amavis_job *job, bool *kept);
 bool amavis_stmt_clean(struct amavis_sql *q, const struct amavis_job *job,
 		       unsigned long *deleted);
 bool amavis_stmt_refresh(struct amavis_sql *q, const struct amavis_job *job,
 			 uint64_t *words, unsigned long *senders);
+
+/*
+ * amavis_stmt_expire - one batch: at most AMAVIS_EXPIRE_BATCH auto
+ * wblist rows not refreshed for max_age seconds (database clock), then
+ * as many users and mailaddr rows dnswl created that no wblist row uses
+ * (users: still on policy_preset).  Counts in removed[3]; *more when a
+ * batch was full.
+ */
+bool amavis_stmt_expire(struct amavis_sql *q, unsigned long removed[3], bool *more);
 
 #endif

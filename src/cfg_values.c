@@ -86,6 +86,7 @@ void cfg_defaults(struct config *cfg)
 	cfg->cache.fail_ttl = 30;
 	cfg->sql.policy_preset = 0;
 	cfg->sql.cleanup_interval = 60;
+	cfg->sql.max_age = 2592000;
 	cfg->sql.timeout = 5;
 	cfg->sql.localpart_lowercase = true;
 }
@@ -307,6 +308,8 @@ void cfg_sql(struct cfg_state *st, const char *name, const char *value)
 		cfg_uint(st, name, value, 0, 86400, &q->cleanup_interval);
 	else if (cfg_key(st, name, "timeout"))
 		cfg_uint(st, name, value, 1, 300, &q->timeout);
+	else if (cfg_key(st, name, "max_age"))
+		cfg_uint(st, name, value, 0, 3650ul * 86400, &q->max_age);
 	else
 		cfg_unknown_key(st, "sql", name);
 }

@@ -44,7 +44,8 @@ static _Noreturn void usage(void)
 		"       dnswl -n [-v] [-c FILE]          check the config\n"
 		"       dnswl -q ADDRESS [NAME] [-s SENDER] [-H HELO] [-R PTR] [-c FILE]\n"
 		"                                        ask every list, show the score\n"
-		"       dnswl -C stats|dump|purge [-c FILE] cache admin\n"
+		"       dnswl -C stats|dump|purge|forget-failures [-c FILE]\n"
+		"                                         cache admin\n"
 		"       dnswl -V                          version\n");
 	exit(2);
 }
@@ -92,6 +93,7 @@ static int check_config(const struct config *cfg, bool verbose)
 	if (cfg->ignored[0] != '\0')
 		fprintf(stderr, "dnswl: notice: %s: ignored dnswl.py daemon keys: %s"
 			"(spawn(8) starts dnswl; it does not listen)\n", cfg->path, cfg->ignored);
+	cache_check(&cfg->cache, stderr);
 	if (verbose)
 		cfg_print(cfg, stdout);
 	return 0;
@@ -122,6 +124,20 @@ static int run_serve(const struct config *cfg)
 	amavis_close(amavis);
 	lookup_close(&ctx);
 	return status;
+}
+
+/*
+ * query_settings - root's `dnswl -q` runs uncached: a cache directory or
+ * file it created would be root's, and every serving process would then
+ * refuse it and run uncached.
+ */
+static void query_settings(struct config *cfg)
+{
+	if (geteuid() != 0 || cfg->cache.file[0] == '\0')
+		return;
+	fprintf(stderr, "dnswl: notice: running as root: not using the cache (run -q as the"
+		" user dnswl runs as to read and fill it)\n");
+	cfg->cache.file[0] = '\0';
 }
 
 /* run_query - `dnswl -q` */
@@ -160,6 +176,7 @@ int main(int argc, char **argv)
 	case MODE_CHECK:
 		return check_config(&cfg, opts.verbose);
 	case MODE_QUERY:
+		query_settings(&cfg);
 		return run_query(&cfg, &opts);
 	case MODE_CACHE:
 		return cache_admin(&cfg.cache, opts.arg, stdout);

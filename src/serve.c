@@ -38,7 +38,8 @@ static const char *or_empty(const char *s)
 
 /* serve_log - the one info line per decision */
 static void serve_log(const struct config *cfg, const struct policy_request *req,
-		      const struct decision *d, const char *action, long ms)
+		      const struct decision *d, const char *action, enum amavis_outcome sql,
+		      long ms)
 {
 	char line[LOG_LINE_MAX];
 
@@ -48,9 +49,10 @@ static void serve_log(const struct config *cfg, const struct policy_request *req
 		    req->client_address ? req->client_address : "unknown",
 		    or_empty(req->sender), or_empty(req->recipient));
 	decision_lists_text(d, line, sizeof(line));
-	str_appendf(line, sizeof(line), "%sboost=%.1f total=%.1f%s action=%s elapsed_ms=%ld",
-		    d->nlists ? " " : "", d->boost, d->total,
-		    d->would_reject && cfg->dry_run ? " dry_run=reject" : "", action, ms);
+	str_appendf(line, sizeof(line), "%sboost=%.1f total=%.1f%s action=%s amavis=%s "
+		    "elapsed_ms=%ld", d->nlists ? " " : "", d->boost, d->total,
+		    d->would_reject && cfg->dry_run ? " dry_run=reject" : "", action,
+		    amavis_outcome_name(sql), ms);
 	msg_info("%s", line);
 }
 
@@ -91,12 +93,13 @@ static bool serve_one(const struct config *cfg, struct lookup_ctx *ctx,
 	char buf[SCORE_HEADER_MAX + 64];
 	struct timespec start;
 	const char *action;
+	enum amavis_outcome sql;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	decide(ctx, cfg, &c, &d);
 	action = serve_action(cfg, req, &d, buf, sizeof(buf));
-	amavis_after_decision(amavis, req->protocol_state, req->sender, req->recipient, &d);
-	serve_log(cfg, req, &d, action, elapsed_ms(&start));
+	sql = amavis_after_decision(amavis, req->protocol_state, req->sender, req->recipient, &d);
+	serve_log(cfg, req, &d, action, sql, elapsed_ms(&start));
 	if (!policy_reply(out, action)) {
 		msg_warn("cannot write the reply: Postfix went away");
 		return false;
