@@ -56,8 +56,12 @@ static void serve_log(const struct config *cfg, const struct policy_request *req
 	msg_info("%s", line);
 }
 
-/* serve_first_of_message - is this the first request of its instance? */
-static bool serve_first_of_message(const struct policy_request *req)
+/*
+ * serve_header_due - no header yet for this request's message?  The
+ * first DUNNO request of each instance gets it; without an instance
+ * attribute every one does.  Marks the instance as headed.
+ */
+static bool serve_header_due(const struct policy_request *req)
 {
 	static char last[128];
 	char now[sizeof(last)];
@@ -75,9 +79,7 @@ static bool serve_first_of_message(const struct policy_request *req)
 static const char *serve_action(const struct config *cfg, const struct policy_request *req,
 				const struct decision *d, char *buf, size_t size)
 {
-	bool first = serve_first_of_message(req);
-
-	if (d->verdict == VERDICT_NOT_LISTED && cfg->header[0] != '\0' && first
+	if (d->verdict == VERDICT_NOT_LISTED && cfg->header[0] != '\0' && serve_header_due(req)
 	    && score_header_text(cfg, d, buf, size))
 		return buf;
 	return decision_action(cfg, d, buf, size);

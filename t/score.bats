@@ -209,6 +209,16 @@ setup() {
 	assert_reply 'PREPEND X-DNSWL: total=1.5; bl.test=127.0.0.4 +1.0; bl2.test=NXDOMAIN miss+0.5' \
 		DUNNO 'PREPEND X-DNSWL: total=1.5; bl.test=127.0.0.4 +1.0; bl2.test=NXDOMAIN miss+0.5'
 	assert_stderr_empty
+	# a message whose first request was not DUNNO gets it on its first DUNNO
+	write_cfg reject_score=5 header=X-DNSWL 'dnsbl:bl.test:127.0.0.2 / 5, 127:1'
+	{
+		policy_request 192.0.2.1 mx.example.com "$FROM" "$TO" instance=cc.3
+		policy_request 192.0.2.2 mx.example.com "$FROM" "$TO" instance=cc.3
+		policy_request 192.0.2.2 mx.example.com "$FROM" c@example.org instance=cc.3
+	} >"$T/request"
+	run_dnswl <"$T/request"
+	assert_reply 'REJECT 5.7.1 Service unavailable, listed by bl.test' \
+		'PREPEND X-DNSWL: total=1.0; bl.test=127.0.0.4 +1.0' DUNNO
 }
 
 @test "header: not on OK, REJECT or a deferral; one line under 998 bytes" {
