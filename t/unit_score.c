@@ -12,6 +12,7 @@
 
 #include "cfg.h"
 #include "decide.h"
+#include "dns.h"
 #include "score.h"
 #include "str.h"
 
@@ -207,8 +208,23 @@ static void test_bounds(void)
 	ok(!score_header_text(&cfg, &d, buf, sizeof(buf)), "no header configured: false");
 }
 
+/* test_host_name - the names an RHSBL is asked for */
+static void test_host_name(void)
+{
+	static const char *bad[] = {"[192.0.2.1]", "192.0.2.1", "localhost", "a..example",
+		".example.com", "", "exa mple.com", "-", NULL};
+	char buf[DNS_NAME_MAX];
+
+	ok(dns_host_name("Mail.Example.COM.", buf, sizeof(buf))
+	   && strcmp(buf, "mail.example.com") == 0, "lowercased, trailing dot dropped: %s", buf);
+	for (const char **b = bad; *b; b++)
+		ok(!dns_host_name(*b, buf, sizeof(buf)), "not a host name: \"%s\"", *b);
+	ok(!dns_host_name("mail.example.com", buf, 8), "too long for the buffer");
+}
+
 int main(void)
 {
+	test_host_name();
 	test_total();
 	test_names();
 	test_failed_allow();
