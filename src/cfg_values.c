@@ -162,6 +162,10 @@ void cfg_global(struct cfg_state *st, const char *name, const char *value)
 		v = cfg->dns.attempts;
 		cfg_uint(st, name, value, 1, 10, &v);
 		cfg->dns.attempts = (unsigned) v;
+	} else if (strcmp(name, "dns_max_parallel") == 0) {
+		v = cfg->dns.max_parallel;
+		cfg_uint(st, name, value, 0, DNS_MAX_PARALLEL, &v);
+		cfg->dns.max_parallel = (unsigned) v;
 	} else if (strcmp(name, "action_ok") == 0)
 		cfg_action(st, name, value, cfg->action_ok, sizeof(cfg->action_ok));
 	else if (strcmp(name, "action_dunno") == 0)
