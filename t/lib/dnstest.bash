@@ -113,3 +113,92 @@ dnstest_asked() {
 	grep '^query [0-9]*: ' "$DNSTEST_LOG" | tail -n "+$((${DNSTEST_MARK:-0} + 1))" |
 		sed -E 's/^query [0-9]+: id [0-9]+: (UDP|TCP) [0-9]+ bytes: ([^[:space:]]+)[[:space:]]+IN[[:space:]]+([A-Z0-9]+).*/\2 \3/'
 }
+
+# --- the delaying proxy (t/dns_delay) ----------------------------------------
+# After dnstest_start:
+#   dnsdelay_start -D 50 -d d1.test=300 ...   # args as dns_delay(t/dns_delay.c)
+#   ... DNS_PORT is now the proxy; DNSTEST_PORT the server behind it ...
+#   dnsdelay_max_inflight                     # most queries held at once
+#   dnsdelay_stop                             # DNS_PORT is the server again
+# DNS_DELAY names the program (default: t/dns_delay of the build tree).
+# With -b N the probe is not sent (it would wait at the barrier and count
+# towards N): dnsdelay_start then only waits for "Listening on port".
+
+# dnsdelay_find - print the path of the dns_delay program.
+dnsdelay_find() {
+	local c
+	for c in ${DNS_DELAY:+"$DNS_DELAY"} ${abs_top_builddir:+"$abs_top_builddir/t/dns_delay"} \
+		"$PWD/t/dns_delay" "${BATS_TEST_DIRNAME:-.}/dns_delay"; do
+		[[ -x $c ]] && { printf '%s\n' "$c"; return 0; }
+	done
+	return 1
+}
+
+# dnsdelay_start [ARGS...] - put the proxy in front of the test server.
+# Sets and exports DNS_PORT (the proxy), DNSTEST_PORT (the server),
+# DNSDELAY_PID and DNSDELAY_LOG (its -l log).
+dnsdelay_start() {
+	local prog dir arg probe=$DNSTEST_PROBE
+	prog=$(dnsdelay_find) || { echo "dnsdelay: t/dns_delay not built" >&2; return 1; }
+	[[ -n ${DNS_PORT:-} ]] || { echo "dnsdelay: call dnstest_start first" >&2; return 1; }
+	for arg; do [[ $arg == -b* ]] && probe=; done
+	dir=${BATS_FILE_TMPDIR:-${BATS_RUN_TMPDIR:-/tmp}}
+	DNSDELAY_LOG=$dir/dns_delay.log
+	: >"$DNSDELAY_LOG"
+	DNSTEST_PORT=$DNS_PORT
+	"$prog" -u "$DNSTEST_PORT" -l "$DNSDELAY_LOG" "$@" >"$dir/dns_delay.out" 2>&1 </dev/null 3>&- &
+	DNSDELAY_PID=$!
+	if ! _dnsdelay_wait_port "$dir/dns_delay.out" ||
+		! _dnsdelay_wait_answer "$probe"; then
+		echo "dnsdelay: proxy did not come up:" >&2
+		cat "$dir/dns_delay.out" >&2
+		dnsdelay_stop
+		return 1
+	fi
+	export DNS_PORT DNSTEST_PORT DNSDELAY_PID DNSDELAY_LOG
+}
+
+# _dnsdelay_wait_port OUT - wait (<= 5 s) for "Listening on port N"; sets DNS_PORT.
+_dnsdelay_wait_port() {
+	local i port
+	for ((i = 0; i < 100; i++)); do
+		port=$(sed -n 's/^Listening on port \([0-9][0-9]*\).*/\1/p' "$1")
+		[[ -n $port ]] && { DNS_PORT=$port; return 0; }
+		kill -0 "$DNSDELAY_PID" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+# _dnsdelay_wait_answer NAME - the probe name resolves through the proxy
+# (tries of 10 s each, so -D delays of several seconds pass); "" skips.
+_dnsdelay_wait_answer() {
+	local i
+	[[ -z $1 ]] && return 0
+	for ((i = 0; i < 3; i++)); do
+		dig @127.0.0.1 -p "$DNS_PORT" +tries=1 +time=10 +short "$1" A 2>/dev/null |
+			grep -q '^[0-9]' && return 0
+		kill -0 "$DNSDELAY_PID" 2>/dev/null || return 1
+	done
+	return 1
+}
+
+# dnsdelay_stop - stop the proxy (by its pid only); DNS_PORT is the server again.
+dnsdelay_stop() {
+	if [[ -n ${DNSDELAY_PID:-} ]]; then
+		kill "$DNSDELAY_PID" 2>/dev/null || true
+		wait "$DNSDELAY_PID" 2>/dev/null || true
+	fi
+	DNSDELAY_PID=
+	if [[ -n ${DNSTEST_PORT:-} ]]; then
+		DNS_PORT=$DNSTEST_PORT
+		export DNS_PORT
+	fi
+}
+
+# dnsdelay_max_inflight - the most queries the proxy held at once so far (0 if none).
+dnsdelay_max_inflight() {
+	local n
+	n=$(sed -n 's/^max_inflight=\([0-9][0-9]*\)$/\1/p' "$DNSDELAY_LOG" | tail -n 1)
+	printf '%s\n' "${n:-0}"
+}
