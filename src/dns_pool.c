@@ -73,6 +73,7 @@ static void *worker_main(void *arg)
 	struct dns_pool *p = w->pool;
 	struct dns_pool_job *job;
 
+	pthread_setname_np(pthread_self(), DNS_POOL_THREAD_NAME);
 	pthread_mutex_lock(&p->mu);
 	while ((job = next_job(p)) != NULL) {
 		pthread_mutex_unlock(&p->mu);

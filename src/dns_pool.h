@@ -24,6 +24,9 @@
 
 struct dns_pool;
 
+/* What ps -L, top -H and /proc/PID/task/TID/comm call a worker thread. */
+#define DNS_POOL_THREAD_NAME "dnswl-dns"
+
 /* One query of a batch: qname in, *ans out. */
 struct dns_pool_job {
 	const char *qname;

@@ -208,8 +208,27 @@ stats_field() {
 	assert_decision " dead.test=timeout:dns"
 	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"
 	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"
-	assert_decision " dead.test=" ":skipped"
+	assert_decision " dead.test=timeout:skipped "
 	((elapsed_ms < 900)) || fail "a skipped list still took $elapsed_ms ms"
+}
+
+@test "a skipped list says what failed: REFUSED:skipped, unreachable:skipped" {
+	write_cfg "swl:refused.test" cache.file="$CACHE" cache.size=1000 cache.fail_ttl=60
+	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"
+	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"
+	assert_decision " refused.test=REFUSED:dns "
+	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"
+	assert_decision " refused.test=REFUSED:skipped "
+	refute_decision "SERVFAIL"
+	# nothing listens on 127.0.0.9:1: refused at once (ICMP), not a timeout
+	write_cfg "swl:swl.test" nameserver=127.0.0.9:1 cache.file="$CACHE" \
+		cache.size=1000 cache.fail_ttl=60
+	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"
+	assert_decision " swl.test=unreachable:dns "
+	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"
+	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"
+	assert_decision " swl.test=unreachable:skipped "
+	assert_stderr_empty
 }
 
 # --- damaged files ------------------------------------------------------------
