@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,6 +87,21 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+/* spawn_thread - start w's thread with every signal blocked */
+static int spawn_thread(struct dns_worker *w)
+{
+	sigset_t all, old;
+	int rc;
+
+	/* SIGTERM and the like go to the main thread, and a SIGPIPE from
+	 * res_nsend's TCP fallback becomes EPIPE in the worker. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&w->tid, NULL, worker_main, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
 /* start_worker - one more thread with its own resolver state */
 static bool start_worker(struct dns_pool *p)
 {
@@ -96,7 +112,7 @@ static bool start_worker(struct dns_pool *p)
 	if (w == NULL || !dns_res_open(&w->res, &p->settings, err, sizeof(err)))
 		goto fail;
 	w->pool = p;
-	if ((rc = pthread_create(&w->tid, NULL, worker_main, w)) != 0) {
+	if ((rc = spawn_thread(w)) != 0) {
 		snprintf(err, sizeof(err), "pthread_create: %s", strerror(rc));
 		dns_res_close(&w->res);
 		goto fail;
