@@ -2,7 +2,7 @@
 # deps.sh - install what dnswl needs to build, test and demo on Debian 12.
 # Installs only what is missing; run as root (or it says what to install).
 set -e
-PKGS="autoconf automake libtool pkg-config make gcc
+PKGS="autoconf automake libtool pkg-config make gcc libtsan2
  libinih-dev libpsl-dev libdbi-dev libdbd-sqlite3 libdbd-pgsql libdbd-mysql
  sqlite3 bats bats-support bats-assert ldnsutils bind9-dnsutils
  postgresql mariadb-server postfix swaks valgrind"
