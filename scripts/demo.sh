@@ -5,7 +5,7 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$top/build-demo}
-sh "$top/scripts/deps.sh"
+sh "$top/scripts/deps.sh" demo
 sh "$top/scripts/build.sh" "$build"
 work=$(mktemp -d /tmp/dnswl-demo.XXXXXX)
 ldns-testns -r "$top/t/data/lists.testns" >"$work/dns.log" 2>&1 &

@@ -1,11 +1,23 @@
 #!/bin/sh
-# deps.sh - install what dnswl needs to build, test and demo on Debian 12.
-# Installs only what is missing; run as root (or it says what to install).
+# deps.sh [demo|test] - install what dnswl needs on Debian 12, only what
+# is missing; run as root (or it says what to install).
+#   demo  building dnswl and running scripts/demo.sh: the compiler and
+#         libraries, SQLite, ldns-testns (the test DNS server) and dig
+#   test  (the default) all of the above, and what the whole suite
+#         drives: PostgreSQL and MariaDB servers, Postfix and swaks,
+#         bats, valgrind, libfaketime.  The packages are installed, but
+#         no server is started or enabled as a system service: the tests
+#         start private instances of their own.
 set -e
-PKGS="autoconf automake libtool pkg-config make gcc libtsan2
- libinih-dev libpsl-dev libdbi-dev libdbd-sqlite3 libdbd-pgsql libdbd-mysql
- sqlite3 bats bats-support bats-assert ldnsutils bind9-dnsutils
- postgresql mariadb-server postfix swaks valgrind"
+DEMO="autoconf automake libtool pkg-config make gcc
+ libinih-dev libpsl-dev libdbi-dev libdbd-sqlite3 sqlite3 ldnsutils bind9-dnsutils"
+TEST="$DEMO libtsan2 libdbd-pgsql libdbd-mysql bats bats-support bats-assert
+ postgresql mariadb-server postfix swaks valgrind faketime"
+case ${1:-test} in
+demo) PKGS=$DEMO ;;
+test) PKGS=$TEST ;;
+*) echo "usage: deps.sh [demo|test]" >&2; exit 2 ;;
+esac
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"

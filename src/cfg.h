@@ -15,9 +15,10 @@
 #include <stdio.h>
 
 #include "dns.h"
+#include "match_filter.h"
 
 #define CFG_MAX_LISTS	32
-#define CFG_MAX_ENTRIES	64	/* `ips` entries per list */
+#define CFG_MAX_ENTRIES	1024	/* `ips` entries per list (allocated as used) */
 #define CFG_ACTION_MAX	256
 #define CFG_ERR_MAX	(PATH_MAX + 256)
 
@@ -34,12 +35,13 @@ enum list_role {
 };
 
 /*
- * One `ips` entry: the first `octets` bytes of addr must equal the
- * answer's (4 = exact address, 1..3 = prefix such as 127.0.2).
+ * One `ips` entry: a filter (match_filter.h) the answer code must pass.
+ * Among the entries a code passes, the one covering the fewest
+ * addresses counts (an exact address beats a range, a range a prefix).
  */
 struct list_entry {
-	uint32_t addr;		/* host byte order; unused octets zero */
-	unsigned octets;	/* 1..4 */
+	struct match_filter filter;
+	uint64_t size;		/* match_filter_size(&filter) */
 	double boost;
 	bool has_boost;		/* "/ BOOST" given; else the list's boost */
 };
@@ -49,8 +51,8 @@ struct dns_list {
 	enum list_kind kind;
 	enum list_role role;
 	double boost;			/* default -10.0 */
-	struct list_entry entries[CFG_MAX_ENTRIES];
-	unsigned nentries;		/* 0 after load means "127" */
+	struct list_entry *entries;	/* malloc'ed, nentries of them */
+	unsigned nentries;		/* 1.. after load ("127" by default) */
 	int line;			/* where it was named in `sites` */
 };
 
@@ -107,13 +109,25 @@ void cfg_defaults(struct config *cfg);
  * cfg_load - read path into *cfg (defaults first).  Returns true when
  * the file is valid; otherwise writes "FILE:LINE: what is wrong" (or
  * "FILE: ..." when no line applies) into err and returns false.
+ * *cfg must be zero or cfg_free()d (its entries are not freed here).
  */
 bool cfg_load(struct config *cfg, const char *path, char *err, size_t errsize);
 
 /*
- * cfg_parse_ips - parse an `ips` value ("127.0.2 / -5, 127.0.10.1")
- * into list->entries.  Returns true on success; on failure writes the
- * reason (without file and line) into err.
+ * cfg_free - release what cfg_load allocated (the `ips` entries); *cfg
+ * may be loaded again afterwards.
+ */
+void cfg_free(struct config *cfg);
+
+/* cfg_list_free - release one list's entries (nentries becomes 0). */
+void cfg_list_free(struct dns_list *list);
+
+/*
+ * cfg_parse_ips - parse an `ips` value ("127.0.2 / -5, 127.0.10.1,
+ * 127.0.0.0/8, 127.0.[0..255].[2..3] / -20") into list->entries,
+ * replacing (and freeing) any earlier entries.  Returns true on
+ * success; on failure writes the reason (without file and line) into
+ * err and leaves list with no entries.
  */
 bool cfg_parse_ips(struct dns_list *list, const char *value, char *err, size_t errsize);
 
@@ -122,6 +136,12 @@ bool cfg_parse_ips(struct dns_list *list, const char *value, char *err, size_t e
  * dns->servers.  Returns false with a reason in err.
  */
 bool cfg_parse_nameservers(struct dns_settings *dns, const char *value, char *err, size_t errsize);
+
+/*
+ * cfg_check_secrets - true, with a warning and its fix in buf, when the
+ * [sql] dsn holds a password and cfg->path is readable by others.
+ */
+bool cfg_check_secrets(const struct config *cfg, char *buf, size_t size);
 
 /* cfg_print - write the effective settings, in dnswl.cfg syntax. */
 void cfg_print(const struct config *cfg, FILE *fp);

@@ -1,9 +1,7 @@
 /*
- * cfg_lists.c - list sections, `sites`, `ips` and `nameserver` values.
- *
- * `ips` entries are "A.B.C.D" (exact) or "A", "A.B", "A.B.C" (prefix),
- * each optionally followed by "/ BOOST".  Values may span indented
- * continuation lines; libinih hands those over one line at a time.
+ * cfg_lists.c - list sections, `sites` and `nameserver` values (`ips`
+ * entries: cfg_ips.c).  Values may span indented continuation lines;
+ * libinih hands those over one line at a time.
  */
 #include "config.h"
 
@@ -17,7 +15,6 @@
 #include "str.h"
 
 #define DEFAULT_LIST_BOOST	-10.0
-#define BOOST_LIMIT		10000.0
 
 /* cfg_known_section - sections with fixed meaning */
 static bool cfg_known_section(const char *section)
@@ -72,17 +69,20 @@ void cfg_site_key(struct cfg_state *st, const char *section, const char *name,
 
 	if (def == NULL)
 		return;
-	if (strcmp(name, "ips") == 0) {
+	if (cfg_key(st, name, "ips")) {
 		if (def->ips_line == 0)
 			def->ips_line = st->line;
 		cfg_append(st, def->ips, sizeof(def->ips), value);
-	} else if (strcmp(name, "boost") == 0) {
+	} else if (cfg_key(st, name, "boost")) {
 		if (def->boost_line != 0)
 			cfg_error(st, "\"boost\" given twice in [%s]", section);
 		def->boost_line = st->line;
 		if (!str_copy(def->boost, sizeof(def->boost), value))
 			cfg_error(st, "boost: \"%s\" is not a number", value);
-	} else
+	} else if (st->near[0] != '\0')
+		cfg_error(st, "unknown key \"%s\" in list section [%s]; did you "
+			  "mean \"%s\"?", name, section, st->near);
+	else
 		cfg_error(st, "unknown key \"%s\" in list section [%s] "
 			  "(expected ips or boost)", name, section);
 }
@@ -137,9 +137,8 @@ void cfg_sites(struct cfg_state *st, enum list_kind kind, const char *name,
 {
 	char buf[CFG_IPS_MAX], *item, *save = NULL;
 
-	if (strcmp(name, "sites") != 0)
-		return cfg_error(st, "unknown key \"%s\" in [%s] (expected sites)",
-				 name, kind == LIST_IP ? "swl-sites" : "dwl-sites");
+	if (!cfg_key(st, name, "sites"))
+		return cfg_unknown_key(st, kind == LIST_IP ? "swl-sites" : "dwl-sites", name);
 	if (!str_copy(buf, sizeof(buf), value))
 		return cfg_error(st, "sites: value too long");
 	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
@@ -147,83 +146,6 @@ void cfg_sites(struct cfg_state *st, enum list_kind kind, const char *name,
 		if (*item != '\0')
 			cfg_add_site(st, kind, item);
 	}
-}
-
-/* cfg_parse_boost - a boost number within sane bounds */
-static bool cfg_parse_boost(const char *text, double *out)
-{
-	double v;
-
-	if (!str_parse_double(text, &v) || v < -BOOST_LIMIT || v > BOOST_LIMIT)
-		return false;
-	*out = v;
-	return true;
-}
-
-/* cfg_parse_prefix - "127", "127.0.2" or "127.0.2.1" */
-static bool cfg_parse_prefix(const char *text, struct list_entry *e)
-{
-	unsigned long octet;
-	char buf[32], *part, *save = NULL;
-
-	if (!str_copy(buf, sizeof(buf), text) || *text == '.'
-	    || text[strlen(text) - 1] == '.' || strstr(text, "..") != NULL)
-		return false;
-	e->addr = 0;
-	e->octets = 0;
-	for (part = strtok_r(buf, ".", &save); part; part = strtok_r(NULL, ".", &save)) {
-		if (e->octets == 4 || !str_parse_uint(part, 255, &octet)
-		    || strlen(part) > 3)
-			return false;
-		e->addr |= (uint32_t) octet << (24 - 8 * e->octets++);
-	}
-	return e->octets > 0;
-}
-
-/* cfg_parse_entry - "PREFIX [/ BOOST]" */
-static bool cfg_parse_entry(char *item, struct list_entry *e, char *err, size_t errsize)
-{
-	char *slash = strchr(item, '/');
-
-	memset(e, 0, sizeof(*e));
-	if (slash != NULL) {
-		*slash = '\0';
-		if (!cfg_parse_boost(str_trim(slash + 1), &e->boost)) {
-			snprintf(err, errsize, "\"%s\" is not a boost number", str_trim(slash + 1));
-			return false;
-		}
-		e->has_boost = true;
-	}
-	item = str_trim(item);
-	if (!cfg_parse_prefix(item, e)) {
-		snprintf(err, errsize, "\"%s\" is not an address or prefix "
-			 "(A.B.C.D, A.B.C, A.B or A)", item);
-		return false;
-	}
-	return true;
-}
-
-/* cfg_parse_ips - the whole `ips` value */
-bool cfg_parse_ips(struct dns_list *list, const char *value, char *err, size_t errsize)
-{
-	char buf[CFG_IPS_MAX], *item, *save = NULL;
-
-	list->nentries = 0;
-	if (!str_copy(buf, sizeof(buf), value))
-		return snprintf(err, errsize, "value too long"), false;
-	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-		if (*str_trim(item) == '\0')
-			continue;
-		if (list->nentries >= CFG_MAX_ENTRIES)
-			return snprintf(err, errsize, "more than %d entries",
-					CFG_MAX_ENTRIES), false;
-		if (!cfg_parse_entry(item, &list->entries[list->nentries], err, errsize))
-			return false;
-		list->nentries++;
-	}
-	if (list->nentries == 0)
-		return snprintf(err, errsize, "no entries"), false;
-	return true;
 }
 
 /* cfg_parse_server - "IP", "IP:PORT", "[IPv6]:PORT" or a bare IPv6 */
@@ -291,8 +213,8 @@ static void cfg_resolve_list(struct cfg_state *st, struct dns_list *list)
 	def->used = true;
 	if (def->boost_line != 0 && !cfg_parse_boost(def->boost, &list->boost)) {
 		st->line = def->boost_line;
-		return cfg_error(st, "boost: \"%s\" is not a number from %g to %g",
-				 def->boost, -BOOST_LIMIT, BOOST_LIMIT);
+		return cfg_error(st, "boost: \"%s\" is not a plain decimal number "
+				 "from %g to %g", def->boost, -CFG_BOOST_LIMIT, CFG_BOOST_LIMIT);
 	}
 	st->line = def->ips_line;
 	if (!cfg_parse_ips(list, def->ips_line ? def->ips : "127", err, sizeof(err)))

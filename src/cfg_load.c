@@ -68,6 +68,7 @@ static int cfg_handler(void *user, const char *section, const char *name,
 
 	if (st->failed)
 		return 0;
+	st->near[0] = '\0';
 	if (*section == '\0')
 		cfg_error(st, "\"%s\" outside of any section", name);
 	else if (strcmp(section, "global") == 0)

@@ -34,10 +34,26 @@ struct cfg_state {
 	char seen[4096];	/* "section/key " pairs, to refuse repeats */
 	struct cfg_site_def defs[CFG_MAX_DEFS];
 	unsigned ndefs;
+	char near[64];		/* known key nearest the current one */
+	unsigned near_dist;
 };
 
 /* cfg_error - record "FILE:LINE: message" once; later errors are dropped. */
 void cfg_error(struct cfg_state *st, const char *fmt, ...) MSG_PRINTF(2, 3);
+
+/*
+ * cfg_key - true when name is key.  Otherwise false, and key is kept
+ * in st->near when it is a likely intended spelling of name (edit
+ * distance at most 2 and at most a third of its length) nearer than
+ * the keys compared before it.  cfg_handler clears st->near per line.
+ */
+bool cfg_key(struct cfg_state *st, const char *name, const char *key);
+
+/*
+ * cfg_unknown_key - record 'unknown key "NAME" in [SECTION]', adding
+ * '; did you mean "KEY"?' when cfg_key found a near one.
+ */
+void cfg_unknown_key(struct cfg_state *st, const char *section, const char *name);
 
 void cfg_section(struct cfg_state *st, const char *section);
 void cfg_global(struct cfg_state *st, const char *name, const char *value);
@@ -45,6 +61,14 @@ void cfg_cache(struct cfg_state *st, const char *name, const char *value);
 void cfg_sql(struct cfg_state *st, const char *name, const char *value);
 void cfg_sites(struct cfg_state *st, enum list_kind kind, const char *name, const char *value);
 void cfg_site_key(struct cfg_state *st, const char *section, const char *name, const char *value);
+
+#define CFG_BOOST_LIMIT	10000.0
+
+/*
+ * cfg_parse_boost - a plain decimal boost from -CFG_BOOST_LIMIT to
+ * CFG_BOOST_LIMIT.  Returns true and sets *out, else false.
+ */
+bool cfg_parse_boost(const char *text, double *out);
 
 /* cfg_finish - resolve list sections against `sites`, final checks. */
 void cfg_finish(struct cfg_state *st);

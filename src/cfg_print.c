@@ -1,28 +1,31 @@
 /*
  * cfg_print.c - `dnswl -n -v`: the effective settings in dnswl.cfg syntax.
- * Every key the loader accepts is printed (the ignored dnswl.py keys as
- * a comment): t/manpage.bats compares them with dnswl.cfg(5).
+ * Every key the loader accepts is printed, and the ignored dnswl.py
+ * daemon keys the file set as a comment: t/manpage.bats compares them
+ * with dnswl.cfg(5).
  */
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "cfg.h"
 
 /* print_entry - one `ips` entry with its effective boost */
 static void print_entry(const struct list_entry *e, FILE *fp, bool last)
 {
-	for (unsigned o = 0; o < e->octets; o++)
-		fprintf(fp, "%s%u", o ? "." : "", (e->addr >> (24 - 8 * o)) & 0xff);
-	fprintf(fp, " / %.1f%s", e->boost, last ? "\n" : ",\n      ");
+	char text[MATCH_FILTER_TEXT_MAX];
+
+	match_filter_format(&e->filter, text, sizeof(text));
+	fprintf(fp, "%s / %.1f%s", text, e->boost, last ? "\n" : ",\n      ");
 }
 
 /* print_list - a list section */
 static void print_list(const struct dns_list *list, FILE *fp)
 {
-	fprintf(fp, "\n[%s]\n; kind = %s, role = %s\nboost = %.1f\nips = ", list->zone,
-		list->kind == LIST_IP ? "ip (swl-sites)" : "domain (dwl-sites)",
-		list->role == LIST_ALLOW ? "allow" : "block", list->boost);
+	fprintf(fp, "\n[%s]\n; queried by %s\nboost = %.1f\nips = ", list->zone,
+		list->kind == LIST_IP ? "the client address (swl-sites)"
+		: "the client name's registrable domain (dwl-sites)", list->boost);
 	for (unsigned i = 0; i < list->nentries; i++)
 		print_entry(&list->entries[i], fp, i + 1 == list->nentries);
 }
@@ -54,10 +57,9 @@ static void print_global(const struct config *cfg, FILE *fp)
 		cfg->action_ok, cfg->action_dunno, cfg->action_defer);
 	fprintf(fp, "syslog_facility = %s\nlog_file = %s\n", cfg->syslog_facility,
 		cfg->log_file);
-	fputs("; ignored dnswl.py daemon keys:", fp);
-	for (const char *const *k = cfg_ignored_keys; *k; k++)
-		fprintf(fp, " %s", *k);
-	fputc('\n', fp);
+	if (cfg->ignored[0] != '\0')
+		fprintf(fp, "; ignored dnswl.py daemon keys: %.*s\n",
+			(int) strcspn(cfg->ignored, "\n") - 1, cfg->ignored);
 }
 
 /* cfg_print - every effective setting */

@@ -34,6 +34,31 @@ void cfg_error(struct cfg_state *st, const char *fmt, ...)
 	st->failed = true;
 }
 
+/* cfg_key - is name the key?  Else remember key if it is the nearest yet */
+bool cfg_key(struct cfg_state *st, const char *name, const char *key)
+{
+	unsigned d;
+
+	if (strcmp(name, key) == 0)
+		return true;
+	d = str_distance(name, key);
+	if (d <= 2 && 3 * d <= strlen(key) && (st->near[0] == '\0' || d < st->near_dist)) {
+		str_copy(st->near, sizeof(st->near), key);
+		st->near_dist = d;
+	}
+	return false;
+}
+
+/* cfg_unknown_key - the error, with the nearest known key if any */
+void cfg_unknown_key(struct cfg_state *st, const char *section, const char *name)
+{
+	if (st->near[0] != '\0')
+		cfg_error(st, "unknown key \"%s\" in [%s]; did you mean \"%s\"?",
+			  name, section, st->near);
+	else
+		cfg_error(st, "unknown key \"%s\" in [%s]", name, section);
+}
+
 /* cfg_defaults - built-in settings */
 void cfg_defaults(struct config *cfg)
 {
@@ -94,7 +119,7 @@ static void cfg_long(struct cfg_state *st, const char *name, const char *value, 
 {
 	double v;
 
-	if (!str_parse_double(value, &v) || v != (long) v || v < -1e9 || v > 1e9)
+	if (strchr(value, '.') != NULL || !str_parse_double(value, &v) || v < -1e9 || v > 1e9)
 		cfg_error(st, "%s: \"%s\" is not a whole number", name, value);
 	else
 		*out = (long) v;
@@ -134,10 +159,10 @@ const char *const cfg_ignored_keys[] = {"bind_address", "bind_address6",
 	"port", "uid", "gid", NULL};
 
 /* cfg_daemon_key - is name one of cfg_ignored_keys? */
-static bool cfg_daemon_key(const char *name)
+static bool cfg_daemon_key(struct cfg_state *st, const char *name)
 {
 	for (const char *const *k = cfg_ignored_keys; *k; k++)
-		if (strcmp(name, *k) == 0)
+		if (cfg_key(st, name, *k))
 			return true;
 	return false;
 }
@@ -151,40 +176,40 @@ void cfg_global(struct cfg_state *st, const char *name, const char *value)
 
 	if (!cfg_once(st, "global", name))
 		return;
-	if (strcmp(name, "nameserver") == 0) {
+	if (cfg_key(st, name, "nameserver")) {
 		if (!cfg_parse_nameservers(&cfg->dns, value, err, sizeof(err)))
 			cfg_error(st, "nameserver: %s", err);
-	} else if (strcmp(name, "dns_timeout") == 0) {
+	} else if (cfg_key(st, name, "dns_timeout")) {
 		v = cfg->dns.timeout;
 		cfg_uint(st, name, value, 1, 60, &v);
 		cfg->dns.timeout = (unsigned) v;
-	} else if (strcmp(name, "dns_attempts") == 0) {
+	} else if (cfg_key(st, name, "dns_attempts")) {
 		v = cfg->dns.attempts;
 		cfg_uint(st, name, value, 1, 10, &v);
 		cfg->dns.attempts = (unsigned) v;
-	} else if (strcmp(name, "dns_max_parallel") == 0) {
+	} else if (cfg_key(st, name, "dns_max_parallel")) {
 		v = cfg->dns.max_parallel;
 		cfg_uint(st, name, value, 0, DNS_MAX_PARALLEL, &v);
 		cfg->dns.max_parallel = (unsigned) v;
-	} else if (strcmp(name, "action_ok") == 0)
+	} else if (cfg_key(st, name, "action_ok"))
 		cfg_action(st, name, value, cfg->action_ok, sizeof(cfg->action_ok));
-	else if (strcmp(name, "action_dunno") == 0)
+	else if (cfg_key(st, name, "action_dunno"))
 		cfg_action(st, name, value, cfg->action_dunno, sizeof(cfg->action_dunno));
-	else if (strcmp(name, "action_defer") == 0)
+	else if (cfg_key(st, name, "action_defer"))
 		cfg_action(st, name, value, cfg->action_defer, sizeof(cfg->action_defer));
-	else if (strcmp(name, "syslog_facility") == 0) {
+	else if (cfg_key(st, name, "syslog_facility")) {
 		if ((cfg->facility = msg_facility_code(value)) < 0)
 			cfg_error(st, "syslog_facility: unknown facility \"%s\"", value);
 		str_copy(cfg->syslog_facility, sizeof(cfg->syslog_facility), value);
-	} else if (strcmp(name, "log_file") == 0) {
+	} else if (cfg_key(st, name, "log_file")) {
 		if (*value != '\0' && *value != '/')
 			cfg_error(st, "log_file: \"%s\" is not an absolute path", value);
 		else if (!str_copy(cfg->log_file, sizeof(cfg->log_file), value))
 			cfg_error(st, "log_file: path too long");
-	} else if (cfg_daemon_key(name))
+	} else if (cfg_daemon_key(st, name))
 		str_appendf(cfg->ignored, sizeof(cfg->ignored), "%s ", name);
 	else
-		cfg_error(st, "unknown key \"%s\" in [global]", name);
+		cfg_unknown_key(st, "global", name);
 }
 
 /* cfg_cache - [cache] keys */
@@ -194,21 +219,21 @@ void cfg_cache(struct cfg_state *st, const char *name, const char *value)
 
 	if (!cfg_once(st, "cache", name))
 		return;
-	if (strcmp(name, "file") == 0) {
+	if (cfg_key(st, name, "file")) {
 		if (*value != '\0' && *value != '/')
 			cfg_error(st, "file: \"%s\" is not an absolute path", value);
 		else if (!str_copy(c->file, sizeof(c->file), value))
 			cfg_error(st, "file: path too long");
-	} else if (strcmp(name, "size") == 0)
+	} else if (cfg_key(st, name, "size"))
 		cfg_uint(st, name, value, CACHE_SIZE_MIN, CACHE_SIZE_MAX, &c->size);
-	else if (strcmp(name, "min_ttl") == 0)
+	else if (cfg_key(st, name, "min_ttl"))
 		cfg_uint(st, name, value, 0, 7 * 86400, &c->min_ttl);
-	else if (strcmp(name, "max_ttl") == 0)
+	else if (cfg_key(st, name, "max_ttl"))
 		cfg_uint(st, name, value, 1, 7 * 86400, &c->max_ttl);
-	else if (strcmp(name, "fail_ttl") == 0)
+	else if (cfg_key(st, name, "fail_ttl"))
 		cfg_uint(st, name, value, 0, 86400, &c->fail_ttl);
 	else
-		cfg_error(st, "unknown key \"%s\" in [cache]", name);
+		cfg_unknown_key(st, "cache", name);
 }
 
 /* cfg_sql - [sql] keys (checked further by the amavis writer) */
@@ -218,26 +243,26 @@ void cfg_sql(struct cfg_state *st, const char *name, const char *value)
 
 	if (!cfg_once(st, "sql", name))
 		return;
-	if (strcmp(name, "use_sql") == 0)
+	if (cfg_key(st, name, "use_sql"))
 		cfg_bool(st, name, value, &q->use_sql);
-	else if (strcmp(name, "verbose_sql") == 0)
+	else if (cfg_key(st, name, "verbose_sql"))
 		cfg_bool(st, name, value, &q->verbose_sql);
-	else if (strcmp(name, "localpart_lowercase") == 0)
+	else if (cfg_key(st, name, "localpart_lowercase"))
 		cfg_bool(st, name, value, &q->localpart_lowercase);
-	else if (strcmp(name, "dsn") == 0) {
+	else if (cfg_key(st, name, "dsn")) {
 		q->dsn_line = st->line;
 		if (!str_copy(q->dsn, sizeof(q->dsn), value))
 			cfg_error(st, "dsn: too long");
-	} else if (strcmp(name, "policy_priority") == 0)
+	} else if (cfg_key(st, name, "policy_priority"))
 		cfg_long(st, name, value, &q->policy_priority);
-	else if (strcmp(name, "mailaddr_priority") == 0)
+	else if (cfg_key(st, name, "mailaddr_priority"))
 		cfg_long(st, name, value, &q->mailaddr_priority);
-	else if (strcmp(name, "policy_preset") == 0)
+	else if (cfg_key(st, name, "policy_preset"))
 		cfg_long(st, name, value, &q->policy_preset);
-	else if (strcmp(name, "cleanup_interval") == 0)
+	else if (cfg_key(st, name, "cleanup_interval"))
 		cfg_uint(st, name, value, 0, 86400, &q->cleanup_interval);
-	else if (strcmp(name, "timeout") == 0)
+	else if (cfg_key(st, name, "timeout"))
 		cfg_uint(st, name, value, 1, 300, &q->timeout);
 	else
-		cfg_error(st, "unknown key \"%s\" in [sql]", name);
+		cfg_unknown_key(st, "sql", name);
 }

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,10 @@ static void parse_args(int argc, char **argv, struct options *opts)
 /* check_config - `dnswl -n [-v]` */
 static int check_config(const struct config *cfg, bool verbose)
 {
+	char warning[3 * PATH_MAX];
+
+	if (cfg_check_secrets(cfg, warning, sizeof(warning)))
+		fprintf(stderr, "dnswl: warning: %s\n", warning);
 	if (cfg->ignored[0] != '\0')
 		fprintf(stderr, "dnswl: notice: %s: ignored dnswl.py daemon keys: %s"
 			"(spawn(8) starts dnswl; it does not listen)\n", cfg->path, cfg->ignored);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 
 #include "match.h"
 
@@ -17,6 +18,34 @@ enum code_class match_classify(uint32_t addr)
 	return CODE_LISTING;
 }
 
+/* match_any_listing - does f pass a listing code?  Refusal codes are
+ * 257 addresses, so at most that many candidates fail before one passes. */
+static bool match_any_listing(const struct match_filter *f)
+{
+	for (unsigned b = 0; b < 256; b++) {
+		for (unsigned c = 0; c < 256 && match_filter_has(f, 1, b); c++) {
+			for (unsigned d = 0; d < 256 && match_filter_has(f, 2, c); d++)
+				if (match_filter_has(f, 3, d)
+				    && match_classify(0x7f000000U | b << 16 | c << 8 | d) == CODE_LISTING)
+					return true;
+		}
+	}
+	return false;
+}
+
+/* match_usable - inside 127/8 and not only refusal codes */
+bool match_usable(const struct match_filter *f, char *err, size_t errsize)
+{
+	for (unsigned v = 0; v < 256; v++)
+		if (match_filter_has(f, 0, v) != (v == 127))
+			return snprintf(err, errsize, "never matches: list answers "
+					"outside 127.0.0.0/8 are ignored"), false;
+	if (!match_any_listing(f))
+		return snprintf(err, errsize, "never matches: it covers only refusal "
+				"codes (127.0.0.255, 127.255.255.0/24)"), false;
+	return true;
+}
+
 /* match_entry - most specific entry covering addr */
 const struct list_entry *match_entry(const struct dns_list *list, uint32_t addr)
 {
@@ -24,10 +53,8 @@ const struct list_entry *match_entry(const struct dns_list *list, uint32_t addr)
 
 	for (unsigned i = 0; i < list->nentries; i++) {
 		const struct list_entry *e = &list->entries[i];
-		uint32_t mask = e->octets >= 4 ? 0xffffffffU
-		    : ~(0xffffffffU >> (8 * e->octets));
 
-		if ((addr & mask) == e->addr && (best == NULL || e->octets > best->octets))
+		if (match_filter_test(&e->filter, addr) && (best == NULL || e->size < best->size))
 			best = e;
 	}
 	return best;

@@ -3,9 +3,10 @@
  *
  * Refusal codes and answers outside 127.0.0.0/8 are never listings
  * (dns-lists.md: lists that answered such codes have whitelisted or
- * blocked the whole internet).  Among real codes, an exact entry beats
- * a prefix and a longer prefix a shorter one; a list counts once, with
- * the strongest boost among its matched codes.
+ * blocked the whole internet).  Among real codes, the entry covering
+ * the fewest addresses counts (exact beats range beats prefix; on a tie
+ * the one written first); a list counts once, with the strongest boost
+ * among its matched codes.
  */
 #ifndef DNSWL_MATCH_H
 #define DNSWL_MATCH_H
@@ -26,8 +27,15 @@ enum code_class {
 enum code_class match_classify(uint32_t addr);
 
 /*
+ * match_usable - can filter f ever match a listing?  Returns true, or
+ * false with the reason in err: f covers addresses outside 127.0.0.0/8
+ * (answers there are bogus) or only refusal codes.
+ */
+bool match_usable(const struct match_filter *f, char *err, size_t errsize);
+
+/*
  * match_entry - the best `ips` entry for addr, or NULL when none
- * matches.  "Best" = most octets compared.
+ * matches.  "Best" = smallest match_filter_size(); the first on a tie.
  */
 const struct list_entry *match_entry(const struct dns_list *list, uint32_t addr);
 

@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -82,13 +83,31 @@ bool str_has_ctl(const char *s)
 	return false;
 }
 
-/* str_parse_double - whole-string finite number */
+/* str_is_decimal - [+-]DIGITS[.DIGITS], nothing else */
+static bool str_is_decimal(const char *s)
+{
+	size_t n;
+
+	if (*s == '+' || *s == '-')
+		s++;
+	if ((n = strspn(s, "0123456789")) == 0)
+		return false;
+	s += n;
+	if (*s == '.') {
+		if ((n = strspn(++s, "0123456789")) == 0)
+			return false;
+		s += n;
+	}
+	return *s == '\0';
+}
+
+/* str_parse_double - whole-string finite plain decimal */
 bool str_parse_double(const char *s, double *out)
 {
 	char *end;
 	double v;
 
-	if (*s == '\0' || isspace((unsigned char) *s))
+	if (!str_is_decimal(s))
 		return false;
 	errno = 0;
 	v = strtod(s, &end);
@@ -127,4 +146,36 @@ bool str_parse_bool(const char *s, bool *out)
 			return !(*out = false);
 	}
 	return false;
+}
+
+/* str_min3 - the smallest of three */
+static unsigned str_min3(unsigned a, unsigned b, unsigned c)
+{
+	return a < b ? (a < c ? a : c) : (b < c ? b : c);
+}
+
+/* str_distance - optimal string alignment distance, bounded lengths */
+unsigned str_distance(const char *a, const char *b)
+{
+	unsigned row[3][STR_DISTANCE_MAX + 1];
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la > STR_DISTANCE_MAX || lb > STR_DISTANCE_MAX)
+		return UINT_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		row[0][j] = (unsigned) j;
+	for (size_t i = 1; i <= la; i++) {
+		unsigned *cur = row[i % 3], *up = row[(i - 1) % 3], *up2 = row[(i + 1) % 3];
+
+		cur[0] = (unsigned) i;
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned cost = a[i - 1] != b[j - 1];
+
+			cur[j] = str_min3(up[j] + 1, cur[j - 1] + 1, up[j - 1] + cost);
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]
+			    && up2[j - 2] + 1 < cur[j])
+				cur[j] = up2[j - 2] + 1;
+		}
+	}
+	return row[la % 3][lb];
 }

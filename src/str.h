@@ -42,8 +42,10 @@ bool str_has_ctl(const char *s);
 
 /*
  * str_parse_double / str_parse_uint - whole-string numbers.  Return
- * true and store the value only when all of s is a finite number (or a
- * decimal unsigned integer no larger than max).
+ * true and store the value only when all of s is a plain decimal
+ * number [+-]DIGITS[.DIGITS] (no hex, exponent, nan or inf; no white
+ * space) that is finite, or a decimal unsigned integer no larger than
+ * max.
  */
 bool str_parse_double(const char *s, double *out);
 bool str_parse_uint(const char *s, unsigned long max, unsigned long *out);
@@ -53,5 +55,14 @@ bool str_parse_uint(const char *s, unsigned long max, unsigned long *out);
  * Returns false for anything else.
  */
 bool str_parse_bool(const char *s, bool *out);
+
+#define STR_DISTANCE_MAX	63
+
+/*
+ * str_distance - edit distance between a and b (insertions, deletions,
+ * substitutions and swaps of neighbours count 1 each).  Returns
+ * UINT_MAX when either is longer than STR_DISTANCE_MAX bytes.
+ */
+unsigned str_distance(const char *a, const char *b);
 
 #endif

@@ -14,6 +14,8 @@
  *   f SENDER RCPT         tempfail (a list failed)
  *   x STATE SENDER RCPT   whitelisted request in another protocol state
  *   sleep SECONDS
+ *   mark FILE             create FILE (tell a test "this far")
+ *   wait FILE             wait until FILE exists (the test's answer)
  * -c: localpart case as given (default: lowercased, as amavis does)
  * -s: print counters and the slowest request on stdout
  */
@@ -75,6 +77,36 @@ static long long now_ms(void)
 	return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* wait_file - until path exists; a test that never answers is a hang */
+static void wait_file(const char *path)
+{
+	for (int i = 0; access(path, F_OK) != 0; i++) {
+		if (i == 600 * 100)
+			msg_fatal("waited 600 s for %s", path);
+		usleep(10000);
+	}
+}
+
+/* control - sleep, mark and wait; returns the arguments used, or 0 */
+static int control(char **av, int ac)
+{
+	int fd;
+
+	if (ac < 2)
+		return 0;
+	if (strcmp(av[0], "sleep") == 0)
+		usleep((useconds_t) (atof(av[1]) * 1e6));
+	else if (strcmp(av[0], "wait") == 0)
+		wait_file(av[1]);
+	else if (strcmp(av[0], "mark") == 0) {
+		if ((fd = open(av[1], O_WRONLY | O_CREAT, 0644)) < 0)
+			msg_fatal("%s: cannot create", av[1]);
+		close(fd);
+	} else
+		return 0;
+	return 2;
+}
+
 /* request - one policy request; returns how many arguments it used */
 static int request(struct amavis *a, char **av, int ac, long long *slowest)
 {
@@ -83,10 +115,9 @@ static int request(struct amavis *a, char **av, int ac, long long *slowest)
 	long long t0 = now_ms();
 	int used = 3;
 
-	if (strcmp(av[0], "sleep") == 0 && ac >= 2) {
-		usleep((useconds_t) (atof(av[1]) * 1e6));
-		return 2;
-	}
+	if ((used = control(av, ac)) > 0)
+		return used;
+	used = 3;
 	if (strcmp(av[0], "w") == 0 && ac >= 4) {
 		d.verdict = VERDICT_WHITELISTED;
 		d.boost = atof(av[3]);

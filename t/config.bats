@@ -35,7 +35,7 @@ sites = list.dnswl.org, swl.example.net
 sites = dwl.dnswl.org
 
 [list.dnswl.org]
-; kind = ip (swl-sites), role = allow
+; queried by the client address (swl-sites)
 boost = -10.0
 ips = 127.0.10 / -20.0,
       127.0.2.1 / -10.0,
@@ -43,12 +43,12 @@ ips = 127.0.10 / -20.0,
       127.0.15.2 / -100.0
 
 [swl.example.net]
-; kind = ip (swl-sites), role = allow
+; queried by the client address (swl-sites)
 boost = -3.5
 ips = 127 / -3.5
 
 [dwl.dnswl.org]
-; kind = domain (dwl-sites), role = allow
+; queried by the client name's registrable domain (dwl-sites)
 boost = -10.0
 ips = 127.0.10 / -20.0,
       127.0.3 / -10.0"
@@ -153,25 +153,25 @@ long_ips_cfg() {
 @test "bad list boost" {
 	cfg '[swl-sites]' 'sites = a.test' '' '[a.test]' 'boost = lots'
 	check_cfg
-	assert_cfg_error 5 'boost: "lots" is not a number'
+	assert_cfg_error 5 'boost: "lots" is not a plain decimal number from -10000 to 10000'
 }
 
 @test "bad per-entry boost" {
 	cfg '[swl-sites]' 'sites = a.test' '[a.test]' 'ips = 127.0.2 / -5x'
 	check_cfg
-	assert_cfg_error 4 'ips of \[a.test\]: "-5x" is not a boost number'
+	assert_cfg_error 4 'ips of \[a.test\]: "-5x" is not a boost \(a plain decimal number'
 }
 
 @test "bad ips entry" {
 	cfg '[swl-sites]' 'sites = a.test' '[a.test]' 'ips = 127.0.2, 127.0.256'
 	check_cfg
-	assert_cfg_error 4 'ips of \[a.test\]: "127.0.256" is not an address or prefix'
+	assert_cfg_error 4 'ips of \[a.test\]: "127.0.256": each octet is a number 0..255'
 }
 
 @test "bad ips entry on a continuation line names the ips line" {
 	cfg '[swl-sites]' 'sites = a.test' '[a.test]' 'ips = 127.0.2,' '  127..1'
 	check_cfg
-	assert_cfg_error 4 'ips of \[a.test\]: "127..1" is not an address or prefix'
+	assert_cfg_error 4 'ips of \[a.test\]: "127..1": each octet is a number 0..255'
 }
 
 @test "bad nameserver" {
@@ -216,4 +216,145 @@ long_ips_cfg() {
 	run "$DNSWL" -n -c "$T/no-such.cfg"
 	assert_equal "$status" 1
 	assert_output --regexp "^$T/no-such.cfg: cannot open: No such file or directory"
+}
+
+# --- ips: CIDR, boosts, trust-level filters (issue 16) ----------------------
+
+# ips_table IPS - the `ips = ...` lines `dnswl -n -v` prints for one list
+ips_table() {
+	cfg '[swl-sites]' 'sites = a.test' '[a.test]' "ips = $1"
+	run_dnswl -n -v </dev/null
+	assert_success
+	sed -n '/^ips = /,$p' "$OUT_FILE"
+}
+
+@test "ips: 127.0.2.0/24 is a CIDR block (it was read as 127.0.2.0 with boost +24)" {
+	run ips_table '127.0.2.0/24, 127.0.0.0/8, 127.0.16.0/20 / -3'
+	assert_output 'ips = 127.0.2 / -10.0,
+      127 / -10.0,
+      127.0.[16..31] / -3.0'
+}
+
+@test "ips: ADDR / BOOST with spaces (and dnswl.py's ADDR/-5) stays a boost" {
+	run ips_table '127.0.2 / 24, 127.0.3/-5, 127.0.4.1 / +2.5'
+	assert_output 'ips = 127.0.2 / 24.0,
+      127.0.3 / -5.0,
+      127.0.4.1 / 2.5'
+}
+
+@test "ips: dnswl.org trust levels in postscreen's filter syntax" {
+	run ips_table '127.0.[0..255].[1;2] / -2, 127.0.[0..255].3 / -20, 127.0.0.[2..11]'
+	assert_output 'ips = 127.0.[0..255].[1..2] / -2.0,
+      127.0.[0..255].3 / -20.0,
+      127.0.0.[2..11] / -10.0'
+}
+
+@test "ips: more than 64 entries (a boost per category and trust level)" {
+	local ips="" c t
+	for c in $(seq 2 20); do for t in 0 1 2 3; do ips+="127.0.$c.$t / -$t, "; done; done
+	ips+="127.0.99.3"
+	cfg '[swl-sites]' 'sites = a.test' '[a.test]' "ips = $ips"
+	run_dnswl -n -v </dev/null
+	assert_success
+	assert_equal "$(grep -c ' / ' "$OUT_FILE")" 77
+}
+
+# ips_error IPS REGEX - `ips = IPS` is refused on line 4 with REGEX
+ips_error() {
+	cfg '[swl-sites]' 'sites = a.test' '[a.test]' "ips = $1"
+	check_cfg
+	assert_cfg_error 4 "ips of \\[a.test\\]: $2"
+}
+
+@test "ips: an ambiguous slash is refused with the two correct spellings" {
+	ips_error '127.0.2/24' '"127.0.2/24" is ambiguous: write 127.0.2.0/24 \(a CIDR block, no spaces\) or 127.0.2 / 24 \(a boost, spaces around "/"\)$'
+	ips_error '127.0.2.0/ -5' '"127.0.2.0/ -5" is ambiguous: write 127.0.2.0 / -5 \(a boost'
+	ips_error '127.0.2.0 /24' '"127.0.2.0 /24" is ambiguous: write 127.0.2.0/24 \(a CIDR block, no spaces\) or 127.0.2.0 / 24'
+	ips_error '127.0.2.1/24' '"127.0.2.1/24": host bits set'
+	ips_error '127.0.0.0/4' '"127.0.0.0/4": a CIDR prefix length is a number 8..32'
+	ips_error '127.0.0.[3..2]' '"127.0.0.\[3..2\]": a range \[LOW..HIGH\] needs LOW <= HIGH'
+}
+
+@test "ips: entries that can never match are refused" {
+	ips_error '10.0.0.2' '"10.0.0.2" never matches: list answers outside 127.0.0.0/8 are ignored'
+	ips_error '127.0.0.255 / -5' '"127.0.0.255" never matches: it covers only refusal codes'
+	ips_error '127.255.255.0/24' '"127.255.255.0/24" never matches: it covers only refusal codes'
+	ips_error '127.255.255' '"127.255.255" never matches'
+}
+
+@test "numbers must be plain decimals: no hex, exponent, nan or inf" {
+	local v
+	cfg '[sql]' 'policy_priority = 1.5'
+	check_cfg
+	assert_cfg_error 2 'policy_priority: "1.5" is not a whole number'
+	for v in 0x10 1e3 nan inf -inf; do
+		ips_error "127.0.2 / $v" "\"$v\" is not a boost \\(a plain decimal number"
+		cfg '[swl-sites]' 'sites = a.test' '[a.test]' "boost = $v"
+		check_cfg
+		assert_cfg_error 4 "boost: \"$v\" is not a plain decimal number"
+		cfg '[sql]' "policy_priority = $v"
+		check_cfg
+		assert_cfg_error 2 "policy_priority: \"$v\" is not a whole number"
+		cfg '[cache]' "size = $v"
+		check_cfg
+		assert_cfg_error 2 "size: \"$v\" is not a whole number"
+	done
+}
+
+# --- "did you mean" (issue 16) ------------------------------------------------
+
+@test "a misspelt key: did you mean the known key of that section" {
+	cfg '[global]' 'dns_timout = 2'
+	check_cfg
+	assert_cfg_error 2 'unknown key "dns_timout" in \[global\]; did you mean "dns_timeout"\?$'
+	cfg '[cache]' 'min_tll = 5'
+	check_cfg
+	assert_cfg_error 2 'unknown key "min_tll" in \[cache\]; did you mean "min_ttl"\?$'
+	cfg '[sql]' 'usesql = yes'
+	check_cfg
+	assert_cfg_error 2 'unknown key "usesql" in \[sql\]; did you mean "use_sql"\?$'
+	cfg '[dwl-sites]' 'site = a.test'
+	check_cfg
+	assert_cfg_error 2 'unknown key "site" in \[dwl-sites\]; did you mean "sites"\?$'
+	cfg '[swl-sites]' 'sites = a.test' '[a.test]' 'ipz = 127'
+	check_cfg
+	assert_cfg_error 4 'unknown key "ipz" in list section \[a.test\]; did you mean "ips"\?$'
+	# nothing near: no guess
+	cfg '[global]' 'timeout = 2'
+	check_cfg
+	assert_cfg_error 2 'unknown key "timeout" in \[global\]$'
+}
+
+# --- a readable password (issue 16) -------------------------------------------
+
+@test "dnswl -n warns when a file holding a DSN password is readable by others" {
+	cfg '[sql]' 'dsn = postgresql://dnswl:secret@localhost/amavis'
+	chmod 0644 "$CFG"
+	check_cfg
+	assert_success
+	grep -qx "dnswl: warning: $CFG holds a database password (dsn) and every user can read it (mode 0644): chown root:dnswl $CFG && chmod 0640 $CFG" "$ERR_FILE" ||
+		fail "stderr: $(cat "$ERR_FILE")"
+	! grep -q secret "$ERR_FILE" || fail "the password was printed"
+	chmod 0640 "$CFG"
+	check_cfg
+	assert_success
+	[[ ! -s $ERR_FILE ]] || fail "mode 0640 still warned: $(cat "$ERR_FILE")"
+	# no password, no warning
+	cfg '[sql]' 'dsn = sqlite:///var/lib/amavis/amavis.db'
+	chmod 0644 "$CFG"
+	check_cfg
+	assert_success
+	[[ ! -s $ERR_FILE ]] || fail "a DSN without password warned: $(cat "$ERR_FILE")"
+}
+
+@test "dnswl -n -v names only the ignored dnswl.py keys the file sets, and no role" {
+	cfg '[global]' 'port = 10025' '[swl-sites]' 'sites = a.test' '[a.test]' 'ips = 127'
+	run_dnswl -n -v </dev/null
+	assert_success
+	grep -qx '; ignored dnswl.py daemon keys: port' "$OUT_FILE" ||
+		fail "stdout: $(cat "$OUT_FILE")"
+	! grep -q 'role\|bind_address' "$OUT_FILE" || fail "stdout: $(cat "$OUT_FILE")"
+	cfg '[swl-sites]' 'sites = a.test' '[a.test]' 'ips = 127'
+	run_dnswl -n -v </dev/null
+	! grep -q 'ignored dnswl.py' "$OUT_FILE" || fail "unset keys listed: $(cat "$OUT_FILE")"
 }

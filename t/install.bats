@@ -37,6 +37,7 @@ installed() {
 EXPECTED='755 /usr/local/sbin/dnswl
 644 /usr/local/etc/dnswl.cfg
 644 /usr/local/share/dnswl/README.sql.md
+644 /usr/local/share/dnswl/installed-dirs
 644 /usr/local/share/dnswl/mysql.sql
 644 /usr/local/share/dnswl/pgsql.sql
 644 /usr/local/share/dnswl/sqlite.sql
@@ -61,6 +62,48 @@ EXPECTED='755 /usr/local/sbin/dnswl
 	assert_success
 	run installed
 	assert_output ''
+	# and the directories it created: $ROOT/usr was there before (mkdir -p)
+	run find "$ROOT" -mindepth 1
+	assert_output "$ROOT/usr"
+}
+
+# dirs - the directories under $ROOT, one a line
+dirs() {
+	(cd "$ROOT" && find . -mindepth 1 -type d -printf '/%P\n' | LC_ALL=C sort)
+}
+
+@test "make uninstall removes only the empty directories make install created" {
+	# a tree where sbin and the man pages' directory already exist
+	mkdir -p "$ROOT/usr/local/sbin" "$ROOT/usr/local/share/man"
+	run mk install
+	assert_success
+	assert_equal "$(cat "$ROOT/usr/local/share/dnswl/installed-dirs")" '/usr/local/etc
+/usr/local/share/dnswl
+/usr/local/share/man/man5
+/usr/local/share/man/man8'
+	# a reinstall keeps the note of the first install
+	run mk install
+	assert_success
+	run mk uninstall
+	assert_success
+	assert_output --partial "rmdir '$ROOT/usr/local/share/dnswl'"
+	run dirs
+	assert_output '/usr
+/usr/local
+/usr/local/sbin
+/usr/local/share
+/usr/local/share/man'
+	# an edited dnswl.cfg keeps its directory
+	rm -rf "$ROOT"
+	run mk install
+	assert_success
+	echo '; mine' >>"$ETC/dnswl.cfg"
+	run mk uninstall
+	assert_success
+	run dirs
+	assert_output '/usr
+/usr/local
+/usr/local/etc'
 }
 
 @test "make install keeps an existing dnswl.cfg; make uninstall an edited one" {
@@ -96,4 +139,18 @@ EXPECTED='755 /usr/local/sbin/dnswl
 	refute_output --regexp '(^|[ ;/])(chown|chgrp|setcap)[ ]|chmod [^ ]*[ugo]*\+s|-o root'
 	run installed
 	assert_output ''
+}
+
+@test "the tarball ships the licence (COPYING), NEWS and configure's bug-report address" {
+	run env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL "${MAKE:-make}" -C "$abs_top_builddir" \
+		--no-print-directory distdir distdir="$T/dist"
+	assert_success
+	local f
+	for f in COPYING NEWS README.md ChangeLog; do
+		[[ -s $T/dist/$f ]] || fail "$f is not in the tarball"
+	done
+	grep -q 'GNU GENERAL PUBLIC LICENSE' "$T/dist/COPYING" || fail "COPYING is not the GPL"
+	grep -q '^Unreleased$' "$T/dist/NEWS" || fail "NEWS has no Unreleased section"
+	run "$T/dist/configure" --help
+	assert_output --regexp 'Report bugs to <[^>]+@[^>]+>'
 }

@@ -32,9 +32,18 @@ printed_settings() {
 			printf "%s\t%s\t%s\n", sec, $1, v }'
 }
 
-# printed_keys - the keys of printed_settings, once each
+# printed_keys - the keys of printed_settings, once each, for $CFG with
+# every ignored dnswl.py daemon key set (-n -v names only those set)
 printed_keys() {
-	printed_settings "$CFG" | cut -f1,2 | LC_ALL=C sort -u
+	local all=$T/all-keys.cfg k
+	{
+		echo '[global]'
+		for k in $(source_keys | awk -F'\t' '$1 == "ignored" { print $2 }'); do
+			echo "$k = 1"
+		done
+		cat "$CFG"
+	} >"$all"
+	printed_settings "$all" 2>/dev/null | cut -f1,2 | LC_ALL=C sort -u
 }
 
 # source_keys - the key names compared with `name` in the loader's source
@@ -46,7 +55,7 @@ source_keys() {
 		/^const char \*const cfg_ignored_keys\[\]/ { cat = "ignored" }
 		cat != "" {
 			line = $0
-			re = cat == "ignored" ? "\"[a-z0-9_]+\"" : "strcmp\\(name, \"[a-z0-9_]+\"\\)"
+			re = cat == "ignored" ? "\"[a-z0-9_]+\"" : "cfg_key\\(st, name, \"[a-z0-9_]+\"\\)"
 			while (match(line, re)) {
 				k = substr(line, RSTART, RLENGTH); line = substr(line, RSTART + RLENGTH)
 				sub(/^[^"]*"/, "", k); sub(/".*/, "", k)
@@ -163,8 +172,24 @@ man_keys() {
 	[[ -z $bad ]] || fail "$bad"
 }
 
+# sample_cfg - etc/dnswl.cfg as make builds it from etc/dnswl.cfg.in
+sample_cfg() {
+	if [[ -n ${abs_top_builddir:-} && -f $abs_top_builddir/etc/dnswl.cfg ]]; then
+		echo "$abs_top_builddir/etc/dnswl.cfg"
+	else
+		sed 's|@localstatedir@|/usr/local/var|g; s|@sysconfdir@|/usr/local/etc|g' \
+			"$SRC/etc/dnswl.cfg.in" >"$T/sample.cfg"
+		echo "$T/sample.cfg"
+	fi
+}
+
 @test "the sample etc/dnswl.cfg is valid and sets only the defaults" {
-	local sample=$SRC/etc/dnswl.cfg
+	local sample
+	sample=$(sample_cfg)
+	# its commented cache file is the real default
+	grep -qx ";file = $("$DNSWL" -n -v -c "$CFG" | sed -n 's/^file = //p')" "$sample" ||
+		fail "$sample: no ';file = DEFAULT' line: $(grep -n '^;file' "$sample")"
+	! grep -q '@[a-z]*@' "$sample" || fail "$sample: unsubstituted $(grep -o '@[a-z]*@' "$sample")"
 	run "$DNSWL" -n -c "$sample"
 	assert_success
 	assert_output ''
@@ -251,6 +276,37 @@ exits() {
 	exits 2 -n -c "$CFG" extra
 	exits 2 -C bogus -c "$CFG"
 	grep -q 'unknown cache command' "$ERR_FILE" || fail "no reason: $(cat "$ERR_FILE")"
+}
+
+teardown() {
+	[[ -z ${DNSTEST_PID:-} ]] || dnstest_stop
+}
+
+# man_example PAGE INTRO - the .nf/.fi block after the line starting with
+# INTRO, as a shell reads it when pasted from the rendered page
+man_example() {
+	awk -v t="$2" 'index($0, t) == 1 { on = 1; next }
+		on && /^\.nf/ { inside = 1; next }
+		inside && /^\.fi/ { exit }
+		inside' "$1" | sed 's/\\e/\\/g; s/\\-/-/g'
+}
+
+@test "dnswl(8)'s \"talk the policy protocol by hand\" example works when pasted" {
+	load 'lib/dnstest'
+	dnstest_start "$BATS_TEST_DIRNAME/data/lists.testns"
+	local example
+	example=$(man_example "$MAN8" "Talk the policy protocol by hand")
+	[[ $example == *'| dnswl'* ]] || fail "no example found in $MAN8: '$example'"
+	# `dnswl` on PATH is the built one, reading a config for the test server
+	write_cfg swl:swl.test:127
+	mkdir -p "$T/bin"
+	printf '#!/bin/sh\nexec "%s" -c "%s" "$@"\n' "$DNSWL" "$CFG" >"$T/bin/dnswl"
+	chmod 755 "$T/bin/dnswl"
+	run env PATH="$T/bin:$PATH" bash -c "$example"
+	assert_success
+	assert_output 'action=OK'
+	grep -q 'decision: client=mx.example.com\[192.0.2.1\] .* swl.test=127.0.10.0:dns:-10.0 .*action=OK' "$LOG" ||
+		fail "no decision line in $LOG: $(cat "$LOG")"
 }
 
 @test "the manual pages render without groff warnings" {

@@ -87,7 +87,7 @@ decisions() {
 # wait_decisions N REGEX - until N decision lines match (the reply reaches
 # smtpd just before dnswl logs)
 wait_decisions() {
-	_e2e_wait_for 100 eval '[[ $(decisions "$2" | wc -l) -ge $1 ]]' || true
+	_e2e_wait_for "$(scaled 100)" eval '[[ $(decisions "$2" | wc -l) -ge $1 ]]' || true
 	run decisions "$2"
 	assert_equal "${#lines[@]}" "$1"
 }
@@ -152,7 +152,7 @@ wait_decisions() {
 	assert_line "dave@example.test: 250 2.1.5 Ok"
 	query="SELECT u.email, m.email, w.wb FROM wblist w JOIN users u ON u.id = w.rid
 	       JOIN mailaddr m ON m.id = w.sid WHERE u.email = 'dave@example.test'"
-	_e2e_wait_for 100 eval '[[ -n $(sqlite3 "$AMAVIS_DB" "$query") ]]' || true
+	_e2e_wait_for "$(scaled 100)" eval '[[ -n $(sqlite3 "$AMAVIS_DB" "$query") ]]' || true
 	run sqlite3 -separator ' ' "$AMAVIS_DB" "$query"
 	assert_output "dave@example.test friend@example.co.uk -20.0"
 }
@@ -188,7 +188,7 @@ wait_decisions() {
 
 @test "stopping Postfix ends every dnswl cleanly: no sanitizer report, nothing on stderr" {
 	"$POSTFIX" -c "$E2E/etc" stop >/dev/null 2>&1
-	_e2e_wait_for 100 e2e_no_dnswl_running
+	_e2e_wait_for "$(scaled 100)" e2e_no_dnswl_running
 	run e2e_no_dnswl_running
 	assert_success
 	run compgen -G "$E2E/run/[au]*san.*"

@@ -41,14 +41,14 @@ assert_bad_input() {
 	# the second request is only sent after the first reply was read:
 	# a reply held back in a buffer would make this time out
 	local pid rc=0
-	coproc DW { timeout 20 "$DNSWL" -c "$CFG" 2>"$ERR_FILE"; }
+	coproc DW { timeout "$(scaled 20)" "$DNSWL" -c "$CFG" 2>"$ERR_FILE"; }
 	pid=$DW_PID	# bash unsets DW_PID once the coprocess ends
 	req 1 >&"${DW[1]}"
-	read -r -t 10 l1 <&"${DW[0]}"
-	read -r -t 10 l2 <&"${DW[0]}"
+	read -r -t "$(scaled 10)" l1 <&"${DW[0]}"
+	read -r -t "$(scaled 10)" l2 <&"${DW[0]}"
 	req 2 >&"${DW[1]}"
-	read -r -t 10 l3 <&"${DW[0]}"
-	read -r -t 10 l4 <&"${DW[0]}"
+	read -r -t "$(scaled 10)" l3 <&"${DW[0]}"
+	read -r -t "$(scaled 10)" l4 <&"${DW[0]}"
 	exec {DW[1]}>&-
 	wait "$pid" || rc=$?
 	assert_equal "$l1|$l2|$l3|$l4" "action=DUNNO||action=DUNNO|"

@@ -13,6 +13,7 @@
 #include "cfg.h"
 #include "dns.h"
 #include "match.h"
+#include "match_filter.h"
 #include "str.h"
 
 static int ntest, nfail;
@@ -125,35 +126,140 @@ static void test_registrable(void)
 	is_str(regdom("x.example.com\r\n"), "FAIL", "CR/LF refused");
 }
 
-/* parse - cfg_parse_ips into list, true on success */
+/* parse - cfg_parse_ips into list (freeing its earlier entries) */
 static bool parse(struct dns_list *list, const char *value, char *err)
 {
-	memset(list, 0, sizeof(*list));
 	list->boost = -10.0;
 	err[0] = '\0';
 	return cfg_parse_ips(list, value, err, 256);
 }
 
-/* test_parse_ips - entries, prefixes, boosts, errors */
+/* filter - match_filter_parse then match_filter_format into a static buffer */
+static const char *filter(const char *text, uint64_t *size)
+{
+	static char buf[MATCH_FILTER_TEXT_MAX];
+	struct match_filter f;
+
+	if (!match_filter_parse(text, &f, buf, sizeof(buf)))
+		return *size = 0, "FAIL";
+	*size = match_filter_size(&f);
+	match_filter_format(&f, buf, sizeof(buf));
+	return buf;
+}
+
+/* filter_fails - match_filter_parse refuses text, saying something */
+static void filter_fails(const char *text, const char *why)
+{
+	struct match_filter f;
+	char err[256] = "";
+
+	ok(!match_filter_parse(text, &f, err, sizeof(err)) && strstr(err, text) != NULL,
+	   "%s refused: %s", why, err);
+}
+
+/* filter_is - the formatted filter and the count of addresses it covers */
+static void filter_is(const char *text, const char *want, uint64_t want_size)
+{
+	uint64_t size;
+
+	is_str(filter(text, &size), want, text);
+	ok(size == want_size, "%s covers %llu addresses", text, (unsigned long long) want_size);
+}
+
+/* test_filter - the per-octet syntax, prefixes, CIDR; size and printing */
+static void test_filter(void)
+{
+	struct match_filter f;
+	char err[256];
+
+	filter_is("127.0.0.2", "127.0.0.2", 1);
+	filter_is("127.0.2", "127.0.2", 256);
+	filter_is("127", "127", 1U << 24);
+	filter_is("127.0.[0..255].[2..3]", "127.0.[0..255].[2..3]", 512);
+	filter_is("127.0.0.[2..11]", "127.0.0.[2..11]", 10);
+	filter_is("127.0.[0..255].[1;2]", "127.0.[0..255].[1..2]", 512);
+	filter_is("127.0.0.[1;3..5;9]", "127.0.0.[1;3..5;9]", 5);
+	filter_is("127.0.0.[5;1;3]", "127.0.0.[1;3;5]", 3);
+	filter_is("127.0.[3]", "127.0.3", 256);
+	filter_is("127.0.2.0/24", "127.0.2", 256);
+	filter_is("127.0.0.0/8", "127", 1U << 24);
+	filter_is("127.0.16.0/20", "127.0.[16..31]", 4096);
+	filter_is("127.0.0.4/30", "127.0.0.[4..7]", 4);
+	filter_is("127.0.0.9/32", "127.0.0.9", 1);
+	filter_fails("127.0.2.1/24", "host bits after the prefix");
+	filter_fails("127.0.0.0/7", "prefix length below 8");
+	filter_fails("127.0.0.0/33", "prefix length above 32");
+	filter_fails("127.0.2/24", "CIDR of three octets");
+	filter_fails("127.0.[2;3].0/24", "CIDR with a pattern");
+	filter_fails("127.0.0.[3..2]", "backward range");
+	filter_fails("127.0.0.[]", "empty list");
+	filter_fails("127.0.0.[1;]", "empty list item");
+	filter_fails("127.0.0.[1..2", "unclosed [");
+	filter_fails("127.0.0.[0..256]", "range beyond 255");
+	filter_fails("127.0.0.0x10", "hex octet");
+	filter_fails("127.0.0.1e3", "exponent");
+	filter_fails("127.0.0.1.5", "five octets");
+	filter_fails("127.0.0.0002", "4-digit octet");
+	filter_fails("127. 0.0.1", "white space");
+	filter_fails("", "empty text");
+	ok(match_filter_parse("127.0.[0..255].[2..3]", &f, err, sizeof(err))
+	   && match_filter_test(&f, 0x7f000502U) && match_filter_test(&f, 0x7f00ff03U)
+	   && !match_filter_test(&f, 0x7f000500U) && !match_filter_test(&f, 0x7f000504U)
+	   && !match_filter_test(&f, 0x7e000502U), "range filter tests each octet");
+	ok(match_filter_parse("127.0.0.0/8", &f, err, sizeof(err)) && match_usable(&f, err, 256),
+	   "127.0.0.0/8 can match");
+	ok(match_filter_parse("10.0.0.1", &f, err, sizeof(err)) && !match_usable(&f, err, 256)
+	   && strstr(err, "outside 127.0.0.0/8"), "10.0.0.1 never matches: %s", err);
+	ok(match_filter_parse("[126..127].0.0.2", &f, err, sizeof(err)) && !match_usable(&f, err, 256),
+	   "a first octet other than 127 never matches: %s", err);
+	ok(match_filter_parse("127.0.0.255", &f, err, sizeof(err)) && !match_usable(&f, err, 256)
+	   && strstr(err, "refusal"), "127.0.0.255 never matches: %s", err);
+	ok(match_filter_parse("127.255.255.0/24", &f, err, sizeof(err)) && !match_usable(&f, err, 256),
+	   "127.255.255.0/24 never matches: %s", err);
+	ok(match_filter_parse("127.0.0.[254..255]", &f, err, sizeof(err)) && match_usable(&f, err, 256),
+	   "a range holding a refusal and a listing can match");
+}
+
+/* test_parse_ips - entries, prefixes, CIDR, boosts, the slash rules, errors */
 static void test_parse_ips(void)
 {
-	struct dns_list l;
-	char err[256], many[2048] = "";
+	struct dns_list l = {0};
+	char err[256], many[8192] = "";
 
 	ok(parse(&l, "127.0.10 / -20, 127.0.2.1,\n127.0.3 / -5 ,127", err)
 	   && l.nentries == 4, "four entries parsed");
-	ok(l.entries[0].addr == 0x7f000a00U && l.entries[0].octets == 3
+	ok(l.entries[0].size == 256 && match_filter_test(&l.entries[0].filter, 0x7f000a07U)
 	   && l.entries[0].has_boost && l.entries[0].boost == -20.0, "prefix 127.0.10 / -20");
-	ok(l.entries[1].addr == 0x7f000201U && l.entries[1].octets == 4
+	ok(l.entries[1].size == 1 && match_filter_test(&l.entries[1].filter, 0x7f000201U)
 	   && !l.entries[1].has_boost, "exact 127.0.2.1 without boost");
-	ok(l.entries[2].octets == 3 && l.entries[2].boost == -5.0, "127.0.3 / -5 with spaces");
-	ok(l.entries[3].addr == 0x7f000000U && l.entries[3].octets == 1, "prefix 127");
-	ok(parse(&l, "127.0/+2.5", err) && l.entries[0].octets == 2
-	   && l.entries[0].boost == 2.5, "positive boost, no spaces");
+	ok(l.entries[2].size == 256 && l.entries[2].boost == -5.0, "127.0.3 / -5 with spaces");
+	ok(l.entries[3].size == 1U << 24, "prefix 127");
+	ok(parse(&l, "127.0/+2.5", err) && l.entries[0].size == 1U << 16
+	   && l.entries[0].boost == 2.5, "signed boost without spaces (dnswl.py)");
+	ok(parse(&l, "127.0.2.0/24", err) && l.nentries == 1 && l.entries[0].size == 256
+	   && !l.entries[0].has_boost, "127.0.2.0/24 is a CIDR block, not boost 24: %s", err);
+	ok(parse(&l, "127.0.0.0/8 / -3, 127.0.2 / 24", err) && l.entries[0].size == 1U << 24
+	   && l.entries[0].boost == -3.0 && l.entries[1].boost == 24.0,
+	   "CIDR with a boost; \"A / 24\" with spaces is a boost: %s", err);
+	ok(parse(&l, "127.0.[0..255].[2..3] / -10, 127.0.0.[2..11]", err) && l.nentries == 2
+	   && l.entries[0].size == 512 && l.entries[1].size == 10, "postscreen filters: %s", err);
+	ok(!parse(&l, "127.0.2/24", err) && strstr(err, "ambiguous")
+	   && strstr(err, "127.0.2.0/24") && strstr(err, "127.0.2 / 24"),
+	   "127.0.2/24 refused with both spellings: %s", err);
+	ok(!parse(&l, "127.0.2.0/ -5", err) && strstr(err, "127.0.2.0 / -5"),
+	   "space after the slash only refused: %s", err);
+	ok(!parse(&l, "127.0.2.0 /24", err) && strstr(err, "127.0.2.0/24"),
+	   "space before the slash only refused: %s", err);
+	ok(!parse(&l, "127.0/2.5", err) && strstr(err, "ambiguous"), "unsigned decimal after a tight slash refused: %s", err);
+	ok(!parse(&l, "127.0.2.0/24/8", err), "two CIDR slashes refused: %s", err);
+	ok(l.nentries == 0 && l.entries == NULL, "a refused value leaves no entries");
 	ok(!parse(&l, "127.0.2 / -5x", err) && strstr(err, "-5x") != NULL,
 	   "bad boost refused: %s", err);
 	ok(!parse(&l, "127.0.2 / ", err), "empty boost refused: %s", err);
 	ok(!parse(&l, "127.0.2 / nan", err), "nan boost refused: %s", err);
+	ok(!parse(&l, "127.0.2 / inf", err), "inf boost refused: %s", err);
+	ok(!parse(&l, "127.0.2 / 0x10", err), "hex boost refused: %s", err);
+	ok(!parse(&l, "127.0.2 / 1e3", err), "exponent boost refused: %s", err);
 	ok(!parse(&l, "127.0.2 / 1e9", err), "huge boost refused: %s", err);
 	ok(!parse(&l, "127.0.256", err) && strstr(err, "127.0.256") != NULL,
 	   "octet 256 refused: %s", err);
@@ -164,12 +270,23 @@ static void test_parse_ips(void)
 	ok(!parse(&l, "127.0.x", err), "letters refused: %s", err);
 	ok(!parse(&l, "-1", err), "negative octet refused: %s", err);
 	ok(!parse(&l, "127.0.0002", err), "4-digit octet refused: %s", err);
+	ok(!parse(&l, "10.0.0.2", err) && strstr(err, "never matches"),
+	   "entry outside 127/8 refused: %s", err);
+	ok(!parse(&l, "127.0.0.255 / -5", err) && strstr(err, "refusal"),
+	   "refusal code refused: %s", err);
+	ok(!parse(&l, "127.255.255.0/24", err) && strstr(err, "refusal"),
+	   "refusal block refused: %s", err);
 	ok(!parse(&l, "", err) && strstr(err, "no entries") != NULL, "empty value refused");
 	ok(!parse(&l, " , ,", err), "only commas refused: %s", err);
+	for (int i = 0; i < 200; i++)
+		str_appendf(many, sizeof(many), "127.0.%d.%d,", i, i % 4);
+	ok(parse(&l, many, err) && l.nentries == 200, "200 entries (once 64 at most): %s", err);
+	many[0] = '\0';
 	for (int i = 0; i < CFG_MAX_ENTRIES + 1; i++)
-		str_appendf(many, sizeof(many), "127.0.%d,", i);
+		str_appendf(many, sizeof(many), "127,");
 	ok(!parse(&l, many, err) && strstr(err, "more than") != NULL,
 	   "more than %d entries refused: %s", CFG_MAX_ENTRIES, err);
+	cfg_list_free(&l);
 }
 
 /* answer - a dns_answer with the given addresses */
@@ -188,7 +305,7 @@ static struct dns_answer answer(unsigned n, const uint32_t *addr)
 /* test_match - classes, best entry, strongest boost */
 static void test_match(void)
 {
-	struct dns_list l;
+	struct dns_list l = {0};
 	struct dns_answer a;
 	const struct list_entry *e;
 	char err[256];
@@ -204,15 +321,36 @@ static void test_match(void)
 
 	parse(&l, "127 / -1, 127.0 / -2, 127.0.2 / -3, 127.0.2.1 / -4", err);
 	e = match_entry(&l, 0x7f000201U);
-	ok(e != NULL && e->octets == 4, "exact entry beats every prefix");
+	ok(e != NULL && e->boost == -4.0, "exact entry beats every prefix");
 	e = match_entry(&l, 0x7f000202U);
-	ok(e != NULL && e->octets == 3, "longest prefix wins");
+	ok(e != NULL && e->boost == -3.0, "longest prefix wins");
 	e = match_entry(&l, 0x7f010101U);
-	ok(e != NULL && e->octets == 1, "short prefix matches the rest");
+	ok(e != NULL && e->boost == -1.0, "short prefix matches the rest");
 	parse(&l, "127.0.2.1 / -4, 127.0.2 / -3", err);
 	e = match_entry(&l, 0x7f000201U);
 	ok(e != NULL && e->boost == -4.0, "exact beats prefix whatever the order");
 	ok(match_entry(&l, 0x7f000301U) == NULL, "no entry: NULL");
+
+	/* trust levels over all categories: fewest addresses covered wins */
+	parse(&l, "127.0.[0..255].[1..3] / -5, 127.0.[0..255].3 / -20, "
+	      "127.0.5 / -8, 127.0.5.[2..3] / -12, 127.0.0.0/16 / -1", err);
+	e = match_entry(&l, 0x7f000a03U);
+	ok(e != NULL && e->boost == -20.0, "127.0.10.3: trust 3 (256) beats trust 1..3 (768)");
+	e = match_entry(&l, 0x7f000a01U);
+	ok(e != NULL && e->boost == -5.0, "127.0.10.1: trust 1..3 (768) beats /16");
+	e = match_entry(&l, 0x7f000502U);
+	ok(e != NULL && e->boost == -12.0, "127.0.5.2: 127.0.5.[2..3] (2) beats all");
+	e = match_entry(&l, 0x7f000503U);
+	ok(e != NULL && e->boost == -12.0, "127.0.5.3: 2 addresses beat 256");
+	e = match_entry(&l, 0x7f000500U);
+	ok(e != NULL && e->boost == -8.0, "127.0.5.0: only the prefix and /16 cover it; prefix wins");
+	e = match_entry(&l, 0x7f000a00U);
+	ok(e != NULL && e->boost == -1.0, "127.0.10.0 (trust none): only the /16");
+	parse(&l, "127.0.[0..255].[1..3]", err);
+	ok(match_entry(&l, 0x7f000a00U) == NULL, "trust 0 (127.0.10.0) matches no trust filter");
+	parse(&l, "127.0.0.[2;3] / -2, 127.0.0.[3;4] / -4", err);
+	e = match_entry(&l, 0x7f000003U);
+	ok(e != NULL && e->boost == -2.0, "equal size: the entry written first");
 
 	parse(&l, "127.0.10 / -20, 127.0.2.1 / 5, 127.0.3 / 30", err);
 	a = answer(2, (uint32_t[]){0x7f000201U, 0x7f000a01U});
@@ -230,6 +368,25 @@ static void test_match(void)
 	   "a refusal beside a real code: the real code counts");
 	a = answer(0, NULL);
 	ok(!match_answer(&l, &a, &boost, &refusals, &bogus), "no addresses: no match");
+	cfg_list_free(&l);
+}
+
+/* test_numbers - plain decimals only; the edit distance of "did you mean" */
+static void test_numbers(void)
+{
+	static const char *bad[] = {"0x10", "1e3", "nan", "inf", "-inf", " 1", "1 ",
+		"1.", ".5", "+", "", "1,5", "--1", NULL};
+	double v;
+
+	ok(str_parse_double("-2.5", &v) && v == -2.5, "-2.5 is a plain decimal");
+	ok(str_parse_double("+10", &v) && v == 10.0, "+10 is a plain decimal");
+	ok(str_parse_double("007", &v) && v == 7.0, "007 is a plain decimal");
+	for (const char **b = bad; *b; b++)
+		ok(!str_parse_double(*b, &v), "\"%s\" is not a plain decimal", *b);
+	ok(str_distance("dns_timout", "dns_timeout") == 1, "distance: one deletion");
+	ok(str_distance("dns_tiemout", "dns_timeout") == 1, "distance: one swap");
+	ok(str_distance("ips", "ips") == 0, "distance: equal");
+	ok(str_distance("port", "size") == 4, "distance: unrelated");
 }
 
 /* test_str - bounded helpers */
@@ -348,8 +505,10 @@ int main(void)
 	test_reverse();
 	test_list_name();
 	test_registrable();
+	test_filter();
 	test_parse_ips();
 	test_match();
+	test_numbers();
 	test_str();
 	test_parse_reply();
 	printf("1..%d\n", ntest);

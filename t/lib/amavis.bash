@@ -11,6 +11,7 @@ export BATS_LIB_PATH
 bats_load_library bats-support
 bats_load_library bats-assert
 load "${BATS_TEST_DIRNAME}/lib/sqlserver"
+load "${BATS_TEST_DIRNAME}/lib/clock"
 
 # drive_find - the driver binary: $AMAVIS_DRIVE, or t/amavis_drive in the build dir
 drive_find() {
@@ -31,12 +32,16 @@ amavis_setup() {
 	DB=t$BATS_TEST_NUMBER
 	db_new "$DB"
 	DSN=$(db_dsn "$DB")
+	clock_start
 }
 
 # drive [OPTIONS] REQUEST... - run the driver on this test's DB (area $T/area,
-# log $LOG, counters on stdout); the run is bounded so a hang fails the test
+# log $LOG, counters on stdout, the clock of clock_at); its SQL timeout and
+# the bound that makes a hang fail the test scale with the build
 drive() {
-	run timeout 60 "$DRIVE" -L "$LOG" -d "$DSN" -a "$T/area" -s "$@"
+	clock_env "$DRIVE"
+	run timeout "$(scaled 60)" "${CLOCK_ENV[@]}" "$DRIVE" -t "$(scaled 5)" \
+		-L "$LOG" -d "$DSN" -a "$T/area" -s "$@"
 }
 
 # stat_is NAME VALUE - a counter in the driver's output
@@ -199,6 +204,7 @@ case_no_sql_without_rcpt_state_sender_or_recipient() {
 }
 
 case_no_connection_when_nothing_to_delete() {
+	clock_at 0	# the whole case within one cleanup interval
 	drive w 'alice@example.com' 'bob@example.org' -10 n 'first@example.net' 'bob@example.org'
 	stat_is refreshes 1
 	# a new process (connection) with an unknown sender: set is fresh
@@ -223,13 +229,15 @@ case_interval_zero_asks_every_time() {
 case_other_host_row_deleted_within_interval() {
 	# host B builds its set before host A writes; within the interval B
 	# may miss A's row (the documented window), after it B finds it.
+	clock_at 0
 	drive -a "$T/areaB" -i 8 n 'first@example.net' 'bob@example.org'
 	stat_is refreshes 1
 	drive -a "$T/areaA" -i 8 w 'alice@example.com' 'bob@example.org' -10
+	clock_at 7
 	drive -a "$T/areaB" -i 8 n 'alice@example.com' 'bob@example.org'
 	stat_is skipped 1
 	assert_wb 'bob@example.org' 'alice@example.com' '-10.0'
-	sleep 8.2
+	clock_at 9
 	drive -a "$T/areaB" -i 8 n 'alice@example.com' 'bob@example.org'
 	stat_is deleted 1
 	assert_wb 'bob@example.org' 'alice@example.com' ''
@@ -246,10 +254,10 @@ case_same_host_row_deleted_at_once() {
 case_two_processes_race_on_new_sender() {
 	local i
 	for i in $(seq 1 15); do
-		"$DRIVE" -L "$LOG" -d "$DSN" -a "$T/areaA" -s w "new$i@race.example" "r$i@example.org" -10 \
-			>"$T/a$i" 2>&1 &
-		"$DRIVE" -L "$LOG" -d "$DSN" -a "$T/areaB" -s w "new$i@race.example" "r$i@example.org" -10 \
-			>"$T/b$i" 2>&1 &
+		"$DRIVE" -t "$(scaled 5)" -L "$LOG" -d "$DSN" -a "$T/areaA" -s \
+			w "new$i@race.example" "r$i@example.org" -10 >"$T/a$i" 2>&1 &
+		"$DRIVE" -t "$(scaled 5)" -L "$LOG" -d "$DSN" -a "$T/areaB" -s \
+			w "new$i@race.example" "r$i@example.org" -10 >"$T/b$i" 2>&1 &
 		wait
 		grep -q 'writes=1 .*failures=0' "$T/a$i" || fail "process A, round $i: $(cat "$T/a$i")"
 		grep -q 'writes=1 .*failures=0' "$T/b$i" || fail "process B, round $i: $(cat "$T/b$i")"
@@ -267,13 +275,14 @@ case_two_processes_race_on_new_sender() {
 case_database_down() {
 	DSN=$(DB_PORT=$(free_port) db_dsn "$DB")
 	[[ $DB_BACKEND != sqlite ]] || DSN="sqlite://$DB_DIR/missing.db"
-	drive -t 2 w 'alice@example.com' 'bob@example.org' -10
+	clock_at 0	# the second process comes within the back-off
+	drive w 'alice@example.com' 'bob@example.org' -10
 	assert_success
 	stat_is failures 1
 	run cat "$LOG"
 	assert_output --regexp 'warning: amavis SQL: whitelisting <alice@example.com> for <bob@example.org> failed: (connect to .* |sqlite database .*does not exist)'
 	# the next process on this host does not try again right away
-	drive -t 2 n 'alice@example.com' 'bob@example.org'
+	drive n 'alice@example.com' 'bob@example.org'
 	stat_is failures 0
 	stat_is backoffs 1
 	run grep -c 'warning: amavis SQL' "$LOG"
@@ -304,7 +313,7 @@ case_hung_database_abandoned() {
 	local pid
 	[[ $DB_BACKEND != sqlite ]] || skip "no server to hang with SQLite"
 	pid=$(_db_server_pid)
-	drive -t 1 w 'alice@example.com' 'bob@example.org' -10	# connected, working
+	drive w 'alice@example.com' 'bob@example.org' -10	# connected, working
 	stat_is failures 0
 	kill -STOP "$pid"
 	drive -t 1 w 'alice@example.com' 'carol@example.org' -10
@@ -317,8 +326,11 @@ case_hung_database_abandoned() {
 
 case_reconnect_after_drop() {
 	[[ $DB_BACKEND != sqlite ]] || skip "no server connection with SQLite"
-	( sleep 1; _db_kill_connections ) &
-	drive w 'alice@example.com' 'bob@example.org' -10 sleep 2 w 'alice@example.com' 'carol@example.org' -10
+	# the first write is done (mark), its connection is killed, then the
+	# second write must reconnect
+	( _wait_file "$T/written" && _db_kill_connections; touch "$T/killed" ) &
+	drive w 'alice@example.com' 'bob@example.org' -10 mark "$T/written" wait "$T/killed" \
+		w 'alice@example.com' 'carol@example.org' -10
 	wait
 	assert_success
 	stat_is writes 2
@@ -350,6 +362,16 @@ case_pgsql_text_email_columns() {
 	stat_is deleted 1
 }
 
+# _wait_file FILE - until FILE exists (bounded: a hang fails the test)
+_wait_file() {
+	local i
+	for ((i = 0; i < $(scaled 600); i++)); do
+		[[ -e $1 ]] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # _db_server_pid - the server's main process
 _db_server_pid() {
 	case $DB_BACKEND in
@@ -379,7 +401,8 @@ bb_setup() {
 	[[ -n ${DNS_PORT:-} ]] || skip "no test DNS server (ldns-testns not installed)"
 	common_setup
 	export DNSWL_TEST_TIMEOUT=30	# a hung dnswl fails the test
-	BB_KEYS=(sql.use_sql=yes "sql.dsn=$DSN" sql.verbose_sql=yes sql.timeout=2
+	# the SQL timeout only stops a hung database here: scaled with the build
+	BB_KEYS=(sql.use_sql=yes "sql.dsn=$DSN" sql.verbose_sql=yes "sql.timeout=$(scaled 5)"
 		cache.file="$T/cache/dnswl.cache" "$@")
 	mkdir -p -m 700 "$T/cache"
 	write_cfg 'swl:swl.test:127.0.10 / -20, 127.0.2 / -8' "${BB_KEYS[@]}"
@@ -433,6 +456,7 @@ bb_hostile_senders() {
 
 bb_no_connection_for_unknown_sender() {
 	bb_setup
+	clock_at 0	# both connections within one cleanup interval
 	bb_requests 192.0.2.20 'first@example.net' 'bob@example.org'	# builds the set
 	assert_reply DUNNO
 	assert_log 'sql: SELECT .* FROM mailaddr'

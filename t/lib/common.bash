@@ -8,9 +8,10 @@
 #   T            this test's private temp dir (bats' BATS_TEST_TMPDIR)
 #   CFG, LOG     $T/dnswl.cfg and the log_file it names
 #   write_cfg    write $CFG
-#   policy_request / run_policy / run_dnswl   drive the binary
+#   policy_request / run_policy / run_dnswl / dnswl_cmd   drive the binary
 #   assert_reply, assert_stderr_empty, decision_line, assert_decision,
 #   refute_decision, assert_log, log_text       check what a user sees
+#   clock_at, clock_real, scaled (t/lib/clock.bash)  time without sleeping
 #
 # Hand run from the build dir:   bats /path/to/srcdir/t/dns.bats
 # or from anywhere:              DNSWL=/path/to/src/dnswl bats t/dns.bats
@@ -20,6 +21,8 @@
 export BATS_LIB_PATH
 bats_load_library bats-support
 bats_load_library bats-assert
+# shellcheck source=clock.bash
+. "${BASH_SOURCE[0]%/*}/clock.bash"
 
 # dnswl_find - print the path of the binary under test (see above).
 dnswl_find() {
@@ -44,6 +47,7 @@ common_setup() {
 	T=$BATS_TEST_TMPDIR
 	CFG=$T/dnswl.cfg
 	LOG=$T/dnswl.log
+	clock_start
 	OUT_FILE=$T/stdout
 	ERR_FILE=$T/stderr
 	[[ -x $DNSWL ]] ||
@@ -171,9 +175,18 @@ policy_request() {
 _dnswl_exec() {
 	local rc=0
 	# a hung dnswl must fail the test, not stall make check
-	timeout "${DNSWL_TEST_TIMEOUT:-60}" "$DNSWL" "$@" >"$OUT_FILE" 2>"$ERR_FILE" || rc=$?
+	clock_env "$DNSWL"
+	timeout "$(scaled "${DNSWL_TEST_TIMEOUT:-60}")" "${CLOCK_ENV[@]}" "$DNSWL" "$@" \
+		>"$OUT_FILE" 2>"$ERR_FILE" || rc=$?
 	cat "$OUT_FILE"
 	return "$rc"
+}
+
+# dnswl_cmd ARGS... - the binary under test with ARGS, on the clock of
+# clock_at; for `run dnswl_cmd -c "$CFG" -C stats` (stderr in $output).
+dnswl_cmd() {
+	clock_env "$DNSWL"
+	"${CLOCK_ENV[@]}" "$DNSWL" "$@"
 }
 
 # run_dnswl [ARGS]... - `run` dnswl -c $CFG ARGS with the caller's stdin;

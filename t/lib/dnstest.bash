@@ -63,7 +63,7 @@ _dnstest_spawn() {
 _dnstest_wait_port() {
 	local i
 	for ((i = 0; i < 100; i++)); do
-		DNS_PORT=$(sed -n 's/^Listening on port \([0-9][0-9]*\).*/\1/p' "$DNSTEST_LOG")
+		DNS_PORT=$(sed -n 's/^Listening on port \([0-9][0-9]*\).*/\1/p' "$DNSTEST_LOG" 2>/dev/null)
 		[[ -n $DNS_PORT ]] && return 0
 		# a dead child stays a zombie (kill -0 succeeds): read its log
 		grep -q 'error' "$DNSTEST_LOG" && return 1
@@ -165,7 +165,7 @@ dnsdelay_start() {
 _dnsdelay_wait_port() {
 	local i port
 	for ((i = 0; i < 100; i++)); do
-		port=$(sed -n 's/^Listening on port \([0-9][0-9]*\).*/\1/p' "$1")
+		port=$(sed -n 's/^Listening on port \([0-9][0-9]*\).*/\1/p' "$1" 2>/dev/null)
 		[[ -n $port ]] && { DNS_PORT=$port; return 0; }
 		kill -0 "$DNSDELAY_PID" 2>/dev/null || return 1
 		sleep 0.05

@@ -27,6 +27,8 @@
 
 # shellcheck source=port.bash
 . "${BASH_SOURCE[0]%/*}/port.bash"
+# shellcheck source=clock.bash
+. "${BASH_SOURCE[0]%/*}/clock.bash"
 
 E2E_USER=${E2E_USER:-nobody}
 POSTFIX=${POSTFIX:-$(command -v postfix || echo /usr/sbin/postfix)}
@@ -55,10 +57,39 @@ e2e_begin() {
 	mkdir -p "$E2E/etc" "$E2E/queue" "$E2E/data" "$E2E/bin" "$E2E/run"
 	chown postfix "$E2E/data"
 	chown "$E2E_USER:" "$E2E/run"
-	install -m 755 "$1" "$E2E/bin/dnswl"
+	_e2e_install_dnswl "$1" || return 1
 	: >"$E2E/master.cf.services" && : >"$E2E/main.cf.services"
 	export E2E
 	_e2e_syslog_start
+}
+
+# _e2e_install_dnswl BINARY - $E2E/bin/dnswl, which E2E_USER can run from
+# anywhere: a copy of the binary, or of the valgrind wrapper of make
+# check-valgrind with its binary, suppressions and log directory moved
+# into E2E (the build tree may be under a 0700 directory such as /root);
+# e2e_end brings the valgrind logs back.  Fails saying what E2E_USER
+# cannot reach.
+_e2e_install_dnswl() {
+	local bin=$E2E/bin/dnswl
+	E2E_VG_LOGS=
+	if head -c 2 "$1" | grep -q '#!' && grep -q '^DNSWL_REAL=' "$1"; then
+		E2E_VG_LOGS=$(sed -n 's/^VALGRIND_LOG_DIR=//p' "$1")
+		install -m 755 "$(sed -n 's/^DNSWL_REAL=//p' "$1")" "$bin.real"
+		install -m 644 "$(sed -n 's/^VALGRIND_SUPP=//p' "$1")" "$E2E/bin/valgrind.supp"
+		mkdir -m 1777 "$E2E/valgrind"
+		sed -e "s|^DNSWL_REAL=.*|DNSWL_REAL=$bin.real|" \
+			-e "s|^VALGRIND_LOG_DIR=.*|VALGRIND_LOG_DIR=$E2E/valgrind|" \
+			-e "s|^VALGRIND_SUPP=.*|VALGRIND_SUPP=$E2E/bin/valgrind.supp|" "$1" >"$bin"
+		chmod 755 "$bin"
+	else
+		install -m 755 "$1" "$bin"
+	fi
+	export E2E_VG_LOGS
+	runuser -u "$E2E_USER" -- "$bin" -V >"$E2E/bin/version.out" 2>&1 || {
+		echo "user $E2E_USER cannot run $bin (a copy of $1):" >&2
+		cat "$E2E/bin/version.out" >&2
+		return 1
+	}
 }
 
 # _e2e_syslog_start - capture syslog(3) of dnswl in $E2E/syslog.  Binds
@@ -75,7 +106,7 @@ _e2e_syslog_start() {
 	: >"$E2E/syslog"
 	"$sink" "$sock" "$E2E/syslog" >"$E2E/sink.out" 2>&1 &
 	E2E_SINK_PID=$!
-	_e2e_wait_for 50 grep -q ready "$E2E/sink.out" || {
+	_e2e_wait_for "$(scaled 50)" grep -q ready "$E2E/sink.out" || {
 		cat "$E2E/sink.out" >&2
 		return 1
 	}
@@ -147,7 +178,7 @@ e2e_start() {
 _e2e_wait_ports() {
 	local v
 	for v in ${!PORT_*}; do
-		_e2e_wait_for 100 eval "(exec 3<>/dev/tcp/127.0.0.1/${!v}) 2>/dev/null" || {
+		_e2e_wait_for "$(scaled 100)" eval "(exec 3<>/dev/tcp/127.0.0.1/${!v}) 2>/dev/null" || {
 			echo "smtpd on port ${!v} ($v) did not start" >&2
 			cat "$E2E/maillog" >&2
 			return 1
@@ -207,15 +238,19 @@ EOF
 e2e_end() {
 	[[ -n ${E2E:-} && -d $E2E ]] || return 0
 	[[ -f $E2E/etc/main.cf ]] && "$POSTFIX" -c "$E2E/etc" stop >/dev/null 2>&1
-	_e2e_wait_for 100 e2e_no_dnswl_running
+	_e2e_wait_for "$(scaled 100)" e2e_no_dnswl_running
 	[[ -n ${E2E_SINK_PID:-} ]] && kill "$E2E_SINK_PID" 2>/dev/null && wait "$E2E_SINK_PID" 2>/dev/null
+	if [[ -n ${E2E_VG_LOGS:-} && -d $E2E/valgrind ]]; then
+		find "$E2E/valgrind" -name '*.log' -exec cp -p {} "$E2E_VG_LOGS/" \;
+	fi
 	[[ -n ${E2E_KEEP:-} ]] || rm -rf "$E2E"
 	true
 }
 
 # e2e_no_dnswl_running - true when no dnswl of this instance is left
 e2e_no_dnswl_running() {
-	! pgrep -f "^$E2E/bin/dnswl" >/dev/null
+	# not anchored: under valgrind the command line starts with valgrind
+	! pgrep -f "$E2E/bin/dnswl" >/dev/null
 }
 
 # smtp_rcpt PORT ADDR NAME SENDER RCPT... - one session: XCLIENT ADDR/NAME,

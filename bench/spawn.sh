@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# bench/spawn.sh - the cost of one new connection (issue 11): process start
+# plus one request whose answers are all in the cache, against
+# bench/dunno (reads one request, answers DUNNO: the least any policy
+# program costs per spawn(8) start).
+#
+# usage: spawn.sh SRCDIR BUILDDIR [-n LISTS] [-r RUNS]
+# bench/spawn_bench fork/execs the two in turn RUNS times with the request
+# on stdin.  dnswl asks LISTS lists (default 2, d1.test ..) with its cache
+# file, primed by one run before.  Prints both medians and the ratio
+# dnswl / dunno; target <= 1.25.
+set -euo pipefail
+srcdir=$1 builddir=$2
+shift 2
+lists=2 runs=1000
+while getopts n:r: opt; do
+	case $opt in
+	n) lists=$OPTARG ;;
+	r) runs=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+# shellcheck source=lib.bash
+. "$srcdir/bench/lib.bash"
+for p in spawn_bench dunno; do
+	[[ -x $builddir/bench/$p ]] || bench_skip "bench/$p not built (make check builds it)"
+done
+bench_dns_start
+install -d -m 700 "$bench_dir/cache"
+bench_cfg "$bench_dir/dnswl.cfg" "$lists" "$bench_dir/cache/cache.db"
+bench_request 192.0.2.1 >"$bench_dir/req"
+"$DNSWL" -c "$bench_dir/dnswl.cfg" <"$bench_dir/req" >/dev/null
+"$DNSWL" -c "$bench_dir/dnswl.cfg" <"$bench_dir/req" >/dev/null
+grep -q ':cache' "$bench_dir/dnswl.log" || echo "WARNING: the second request was not answered from the cache"
+: >"$bench_dir/dnswl.log"
+
+"$builddir/bench/spawn_bench" "$runs" "$bench_dir/req" \
+	"$DNSWL" -c "$bench_dir/dnswl.cfg" --- "$builddir/bench/dunno" >"$bench_dir/out"
+d=$(sed -n '1s/^median_ms=\([0-9.]*\) .*/\1/p' "$bench_dir/out")
+b=$(sed -n '2s/^median_ms=\([0-9.]*\) .*/\1/p' "$bench_dir/out")
+echo "new connection = process start + one cached request ($lists lists), $runs runs each:"
+sed 's/^/  /' "$bench_dir/out"
+printf '  dnswl / dunno = %s (target <= 1.25)\n' "$(ratio "$d" "$b")"
+printf '  decisions logged: %s, answered from the cache: %s\n' \
+	"$(grep -c 'decision' "$bench_dir/dnswl.log" || true)" "$(grep -c ':cache' "$bench_dir/dnswl.log" || true)"
