@@ -224,6 +224,24 @@ setup() {
 	assert_equal "$(log_text | grep -c '^warning: list swl\.test returned')" 2
 }
 
+@test "the refusal-code warning comes again after 10 minutes in the same process" {
+	write_cfg swl:swl.test:127
+	clock_file "$T/clock"
+	dnswl_start "${CLOCK_ENV[@]}"
+	dnswl_ask 192.0.2.7
+	assert_equal "$reply" action=DUNNO
+	clock_set 599
+	dnswl_ask 192.0.2.7
+	assert_equal "$(log_text | grep -c '^warning: list swl\.test returned')" 1
+	clock_set 600
+	dnswl_ask 192.0.2.7
+	assert_equal "$reply" action=DUNNO
+	dnswl_stop
+	assert_equal "$(log_text | grep -c '^decision: ')" 3
+	assert_equal "$(log_text | grep -c '^warning: list swl\.test returned refusal code 127\.0\.0\.255')" 2
+	assert_stderr_empty
+}
+
 @test "nameserver refusing at once (nothing listens there): unreachable, not timeout" {
 	write_cfg nameserver=127.0.0.9:1 "$SWL"
 	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"

@@ -138,31 +138,10 @@ proxy_asked() {
 
 # --- threads: started on the first miss, reused, none for cached answers ---
 
-# dnswl_start - a serving dnswl on a coprocess (DN_PID, DN[0], DN[1])
-dnswl_start() {
-	coproc DN { exec "$DNSWL" -c "$CFG" 2>>"$ERR_FILE" 3>&-; }
-}
-
-# dnswl_ask ADDR - send one request, read its reply into $reply
-dnswl_ask() {
-	local empty
-	policy_request "$1" mx.example.com "$FROM" "$TO" >&"${DN[1]}"
-	read -r -t 30 reply <&"${DN[0]}" || fail "no reply from dnswl"
-	read -r -t 30 empty <&"${DN[0]}"
-}
-
 # dnswl_threads - how many DNS query threads the running dnswl has (they
 # are named dnswl-dns: ps -L shows it; TSan or valgrind add their own)
 dnswl_threads() {
 	cat /proc/"$DN_PID"/task/*/comm | grep -c '^dnswl-dns$' || true
-}
-
-# dnswl_stop - end the coprocess by closing its stdin
-dnswl_stop() {
-	local pid=$DN_PID fd=${DN[1]}
-	exec {fd}>&-
-	wait "$pid"
-	DN_PID=
 }
 
 @test "threads: none while every answer is cached, one per list on a miss, reused after" {
