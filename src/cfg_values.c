@@ -15,10 +15,14 @@
 #include "str.h"
 
 
-/* cfg_error - record the first error with file and line */
+/*
+ * cfg_error - record the first error with file and line.  Values from
+ * the file are quoted in it: control bytes become '?', so the error
+ * stays one line on the terminal (dnswl -n) as in the log.
+ */
 void cfg_error(struct cfg_state *st, const char *fmt, ...)
 {
-	char msg[512];
+	char msg[512], raw[CFG_ERR_MAX];
 	va_list ap;
 
 	if (st->failed)
@@ -26,11 +30,12 @@ void cfg_error(struct cfg_state *st, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	st->error[0] = '\0';
+	raw[0] = '\0';
 	if (st->line > 0)
-		str_appendf(st->error, sizeof(st->error), "%s:%d: %s", st->path, st->line, msg);
+		str_appendf(raw, sizeof(raw), "%s:%d: %s", st->path, st->line, msg);
 	else
-		str_appendf(st->error, sizeof(st->error), "%s: %s", st->path, msg);
+		str_appendf(raw, sizeof(raw), "%s: %s", st->path, msg);
+	str_printable(st->error, sizeof(st->error), raw);
 	st->failed = true;
 }
 
