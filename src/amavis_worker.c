@@ -32,12 +32,14 @@ struct amavis_worker {
 	int fd;				/* our end of the socket */
 };
 
-static void (*release_in_child)(void);
+static void (*release_in_child)(void *);
+static void *release_arg;
 
 /* amavis_worker_at_fork - what the helper gives back after fork */
-void amavis_worker_at_fork(void (*release)(void))
+void amavis_worker_at_fork(void (*release)(void *), void *arg)
 {
 	release_in_child = release;
+	release_arg = arg;
 }
 
 /* now_ms - monotonic milliseconds */
@@ -127,7 +129,7 @@ static _Noreturn void helper_main(const struct amavis_worker *w, int fd)
 	uint64_t *words = NULL;
 
 	if (release_in_child != NULL)
-		release_in_child();
+		release_in_child(release_arg);
 	helper_signals();
 	quiet_stdio();
 	q = amavis_sql_new(&w->dsn, &w->s);

@@ -47,6 +47,8 @@ enum list_check {
 	CHECK_REVERSE_NAME = 1 << 3,	/* unverified PTR name */
 };
 #define CHECK_KINDS	4
+/* Queries of one request at most: one per list and checked name. */
+#define CFG_MAX_QUERIES	(CFG_MAX_LISTS * CHECK_KINDS)
 
 /*
  * One `ips` entry: a filter (match_filter.h) the answer code must pass.

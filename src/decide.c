@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <string.h>
+#include <time.h>
 
 #include "decide.h"
 #include "match.h"
@@ -62,26 +63,47 @@ static bool decide_prefix(const struct dns_list *list, unsigned check,
 	return decide_domain(list, check, c, buf, size);
 }
 
+/* One warning about a list's odd codes per this many seconds and process. */
+#define DECIDE_WARN_EVERY	600
+
+/* decide_warn_due - time for another warning about this list? */
+static bool decide_warn_due(const struct config *cfg, const struct dns_list *list)
+{
+	static time_t last[CFG_MAX_LISTS];
+	size_t i = (size_t) (list - cfg->lists);
+	time_t now = time(NULL);
+
+	if (i >= CFG_MAX_LISTS || (last[i] != 0 && now - last[i] < DECIDE_WARN_EVERY))
+		return false;
+	last[i] = now;
+	return true;
+}
+
 /* decide_warn_codes - refusal and non-127 answers are worth a warning */
-static void decide_warn_codes(const struct dns_list *list, const struct dns_answer *ans)
+static void decide_warn_codes(const struct config *cfg, const struct dns_list *list,
+			      const struct dns_answer *ans)
 {
 	struct in_addr in;
 	char text[INET_ADDRSTRLEN];
+	bool due = false;
 
 	for (unsigned i = 0; i < ans->naddr; i++) {
 		enum code_class cls = match_classify(ans->addr[i]);
 
 		if (cls == CODE_LISTING)
 			continue;
+		if (!due && !(due = decide_warn_due(cfg, list)))
+			return;
 		in.s_addr = htonl(ans->addr[i]);
 		inet_ntop(AF_INET, &in, text, sizeof(text));
-		msg_warn("list %s returned %s %s: not a listing", list->zone,
-			 cls == CODE_REFUSAL ? "refusal code" : "non-127 address", text);
+		msg_warn("list %s returned %s %s: not a listing (warned once per %d min "
+			 "per process)", list->zone, cls == CODE_REFUSAL ? "refusal code"
+			 : "non-127 address", text, DECIDE_WARN_EVERY / 60);
 	}
 }
 
 /* decide_outcome - what one list's answer means */
-static void decide_outcome(struct list_verdict *lv)
+static void decide_outcome(const struct config *cfg, struct list_verdict *lv)
 {
 	const struct dns_answer *ans = &lv->res.answer;
 	unsigned refusals, bogus;
@@ -94,7 +116,7 @@ static void decide_outcome(struct list_verdict *lv)
 		lv->outcome = OUTCOME_NOT_LISTED;
 		return;
 	}
-	decide_warn_codes(lv->list, ans);
+	decide_warn_codes(cfg, lv->list, ans);
 	if (match_answer(lv->list, ans, &lv->boost, &refusals, &bogus))
 		lv->outcome = OUTCOME_MATCHED;
 	else if (refusals + bogus < ans->naddr)
@@ -181,7 +203,7 @@ void decide(struct lookup_ctx *ctx, const struct config *cfg,
 	decide_ask(ctx, cfg, client, d);
 	for (unsigned i = 0; i < d->nlists; i++)
 		if (d->lists[i].outcome != OUTCOME_NOT_ASKED)
-			decide_outcome(&d->lists[i]);
+			decide_outcome(cfg, &d->lists[i]);
 	score_decide(cfg, d);
 }
 

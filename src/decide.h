@@ -56,7 +56,7 @@ struct list_score {
 	double points;		/* what it adds to the total */
 };
 
-#define DECIDE_MAX_QUERIES	(CFG_MAX_LISTS * CHECK_KINDS)
+#define DECIDE_MAX_QUERIES	CFG_MAX_QUERIES
 
 struct decision {
 	enum verdict verdict;

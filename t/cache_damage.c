@@ -248,7 +248,7 @@ static void test_slots(void)
 	c = cache_open(&s);
 	good = c != NULL && verify(c, &hits);
 	ok(good && hits < hits0, "damaged slots: %u of %u keys still hit, none wrong", hits, hits0);
-	ok(!cache_list_skipped(c, "swl.test", now), "damaged list table: nothing skipped");
+	ok(!cache_list_skipped(c, "swl.test", now, NULL), "damaged list table: nothing skipped");
 	fp = fmemopen(out, sizeof(out), "w");
 	ok(cache_admin(&s, "stats", fp) == 0, "stats on a damaged file");
 	fclose(fp);
