@@ -131,6 +131,27 @@ setup() {
 	assert_decision " rhsbl.test[sender]=127.255.255.254:dns:refusal " " total=0.0 "
 }
 
+@test "every name of every list is one query of one batch: all asked at once" {
+	dnsdelay_find >/dev/null || skip "t/dns_delay not built"
+	# 1 allow + 1 IP block list + an RHSBL checking 4 distinct names: 6
+	# queries; -b 6 holds every answer until all 6 are in flight, which
+	# asking one after another never reaches (each would time out)
+	dnsdelay_start -b 6
+	write_cfg dns_timeout=20 reject_score=100 "$SWL" dnsbl:bl.test \
+		'rhsbl:rhsbl.test:127:1::sender,helo,client_name,reverse_client_name'
+	run_policy 192.0.2.1 mx.spam.example x@spam.example "$TO" \
+		helo_name=evil-helo.example.net reverse_client_name=refusing.example
+	dnsdelay_stop
+	assert_success
+	assert_reply OK
+	assert_equal "$(dnsdelay_max_inflight)" 6
+	refute grep -q 'barrier timeout' "$DNSDELAY_LOG"
+	assert_decision " swl.test=127.0.10.0:dns:-20.0 " " bl.test=127.0.0.2:dns:+1.0 " \
+		" rhsbl.test[sender]=127.0.1.2:dns:+1.0 " " rhsbl.test[helo]=127.0.1.3:dns:+1.0 " \
+		" rhsbl.test[client_name]=127.0.1.4:dns:+1.0 " \
+		" rhsbl.test[reverse_client_name]=127.255.255.254:dns:refusal " " total=-18.0 "
+}
+
 # --- allow and block on one scale --------------------------------------------
 
 @test "allow plus block on one client: the total decides" {
