@@ -81,6 +81,23 @@ static void query_sum(const struct config *cfg, const struct decision *d)
 	printf("%s\n", d->would_reject && cfg->dry_run ? " (dry_run: not rejected)" : "");
 }
 
+/* query_client_line - the names asked about, control bytes replaced */
+static void query_client_line(const struct client *c)
+{
+	char addr[128], name[DNS_NAME_MAX + 8], helo[DNS_NAME_MAX + 8], sender[2 * DNS_NAME_MAX];
+
+	str_printable(addr, sizeof(addr), c->address);
+	str_printable(name, sizeof(name), c->name ? c->name : "unknown");
+	str_printable(helo, sizeof(helo), c->helo ? c->helo : "");
+	str_printable(sender, sizeof(sender), c->sender ? c->sender : "");
+	printf("client %s name %s", addr, name);
+	if (c->helo)
+		printf(" helo %s", helo);
+	if (c->sender)
+		printf(" sender <%s>", sender);
+	printf("\n");
+}
+
 /* query_client - print every query's answer, the sum and the decision */
 int query_client(const struct config *cfg, struct lookup_ctx *ctx, const struct client *c)
 {
@@ -90,12 +107,7 @@ int query_client(const struct config *cfg, struct lookup_ctx *ctx, const struct 
 	char buf[CFG_ACTION_MAX + 512];
 
 	decide(ctx, cfg, c, &d);
-	printf("client %s name %s", c->address, c->name ? c->name : "unknown");
-	if (c->helo)
-		printf(" helo %s", c->helo);
-	if (c->sender)
-		printf(" sender <%s>", c->sender);
-	printf("\n");
+	query_client_line(c);
 	for (unsigned i = 0; i < d.nlists; i++)
 		query_list(&d, &d.lists[i], c);
 	query_sum(cfg, &d);
