@@ -23,6 +23,8 @@ bats_load_library bats-support
 bats_load_library bats-assert
 # shellcheck source=clock.bash
 . "${BASH_SOURCE[0]%/*}/clock.bash"
+# shellcheck source=runas.bash
+. "${BASH_SOURCE[0]%/*}/runas.bash"
 
 # dnswl_find - print the path of the binary under test (see above).
 dnswl_find() {

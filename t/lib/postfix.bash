@@ -32,6 +32,8 @@
 . "${BASH_SOURCE[0]%/*}/port.bash"
 # shellcheck source=clock.bash
 . "${BASH_SOURCE[0]%/*}/clock.bash"
+# shellcheck source=runas.bash
+. "${BASH_SOURCE[0]%/*}/runas.bash"
 
 E2E_USER=${E2E_USER:-nobody}
 POSTFIX=${POSTFIX:-$(command -v postfix || echo /usr/sbin/postfix)}
@@ -67,32 +69,10 @@ e2e_begin() {
 }
 
 # _e2e_install_dnswl BINARY - $E2E/bin/dnswl, which E2E_USER can run from
-# anywhere: a copy of the binary, or of the valgrind wrapper of make
-# check-valgrind with its binary, suppressions and log directory moved
-# into E2E (the build tree may be under a 0700 directory such as /root);
-# e2e_end brings the valgrind logs back.  Fails saying what E2E_USER
-# cannot reach.
+# anywhere (dnswl_install_for in common.bash); e2e_end brings the
+# valgrind or ThreadSanitizer logs back.
 _e2e_install_dnswl() {
-	local bin=$E2E/bin/dnswl
-	E2E_VG_LOGS=
-	if head -c 2 "$1" | grep -q '#!' && grep -q '^DNSWL_REAL=' "$1"; then
-		E2E_VG_LOGS=$(sed -n 's/^VALGRIND_LOG_DIR=//p' "$1")
-		install -m 755 "$(sed -n 's/^DNSWL_REAL=//p' "$1")" "$bin.real"
-		install -m 644 "$(sed -n 's/^VALGRIND_SUPP=//p' "$1")" "$E2E/bin/valgrind.supp"
-		mkdir -m 1777 "$E2E/valgrind"
-		sed -e "s|^DNSWL_REAL=.*|DNSWL_REAL=$bin.real|" \
-			-e "s|^VALGRIND_LOG_DIR=.*|VALGRIND_LOG_DIR=$E2E/valgrind|" \
-			-e "s|^VALGRIND_SUPP=.*|VALGRIND_SUPP=$E2E/bin/valgrind.supp|" "$1" >"$bin"
-		chmod 755 "$bin"
-	else
-		install -m 755 "$1" "$bin"
-	fi
-	export E2E_VG_LOGS
-	runuser -u "$E2E_USER" -- "$bin" -V >"$E2E/bin/version.out" 2>&1 || {
-		echo "user $E2E_USER cannot run $bin (a copy of $1):" >&2
-		cat "$E2E/bin/version.out" >&2
-		return 1
-	}
+	dnswl_install_for "$E2E_USER" "$1" "$E2E/bin/dnswl"
 }
 
 # _e2e_syslog_start - capture syslog(3) of dnswl in $E2E/syslog.  Binds
@@ -249,9 +229,7 @@ e2e_end() {
 	[[ -f $E2E/etc/main.cf ]] && "$POSTFIX" -c "$E2E/etc" stop >/dev/null 2>&1
 	_e2e_wait_for "$(scaled 100)" e2e_no_dnswl_running
 	[[ -n ${E2E_SINK_PID:-} ]] && kill "$E2E_SINK_PID" 2>/dev/null && wait "$E2E_SINK_PID" 2>/dev/null
-	if [[ -n ${E2E_VG_LOGS:-} && -d $E2E/valgrind ]]; then
-		find "$E2E/valgrind" -name '*.log' -exec cp -p {} "$E2E_VG_LOGS/" \;
-	fi
+	dnswl_collect_logs "$E2E/bin/dnswl"
 	[[ -n ${E2E_KEEP:-} ]] || rm -rf "$E2E"
 	true
 }
