@@ -61,6 +61,14 @@ struct dns_settings {
 };
 
 /*
+ * dns_check_settings - true when dns_res_open can use the settings (the
+ * server addresses); otherwise false with the reason in err.  Reads no
+ * file: res_ninit's /etc/resolv.conf waits for the first query.
+ */
+bool dns_check_settings(const struct dns_settings *settings, char *err,
+			size_t errsize);
+
+/*
  * dns_res_open - set up *res (res_ninit) with the configured servers,
  * timeout and attempts, no search list.  Returns true on success; on
  * failure writes a reason into err and leaves nothing to close.

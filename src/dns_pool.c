@@ -58,9 +58,16 @@ struct dns_pool *dns_pool_new(const struct dns_settings *s, char *err, size_t er
 	struct __res_state probe;
 	struct dns_pool *p;
 
-	if (!dns_res_open(&probe, s, err, errsize))
+	/* With nameservers configured, res_ninit only reads resolv.conf's
+	 * options: a process whose answers are all cached never needs it.
+	 * Without, the system's servers are the config: check them now. */
+	if (!dns_check_settings(s, err, errsize))
 		return NULL;
-	dns_res_close(&probe);
+	if (s->nservers == 0) {
+		if (!dns_res_open(&probe, s, err, errsize))
+			return NULL;
+		dns_res_close(&probe);
+	}
 	/* glibc gives each thread that mallocs its own arena (a heap of its
 	 * own, a page or more dirty in every process).  The workers only
 	 * malloc res_nsend's small context per query: one arena for all. */

@@ -18,8 +18,8 @@
 #include "dns.h"
 #include "str.h"
 
-/* dns_set_server - point the resolver at one configured server */
-static bool dns_set_server(res_state res, unsigned i, const struct dns_server *srv)
+/* dns_set_server - point the resolver at one checked server */
+static void dns_set_server(res_state res, unsigned i, const struct dns_server *srv)
 {
 	struct sockaddr_in *sin = &res->nsaddr_list[i];
 
@@ -27,25 +27,42 @@ static bool dns_set_server(res_state res, unsigned i, const struct dns_server *s
 	memset(sin, 0, sizeof(*sin));
 	sin->sin_family = AF_INET;
 	sin->sin_port = htons((uint16_t) srv->port);
-	return inet_pton(AF_INET, srv->host, &sin->sin_addr) == 1;
+	inet_pton(AF_INET, srv->host, &sin->sin_addr);
+}
+
+/* dns_bad_server - the reason a configured server cannot be used, or false */
+static bool dns_bad_server(const struct dns_server *srv, char *err, size_t errsize)
+{
+	struct in_addr addr;
+
+	if (inet_pton(AF_INET, srv->host, &addr) == 1)
+		return false;
+	snprintf(err, errsize, "nameserver %s: only IPv4 server addresses "
+		 "are supported", srv->host);
+	return true;
+}
+
+/* dns_check_settings - can dns_res_open use them (without res_ninit) */
+bool dns_check_settings(const struct dns_settings *s, char *err, size_t errsize)
+{
+	for (unsigned i = 0; i < s->nservers; i++)
+		if (dns_bad_server(&s->servers[i], err, errsize))
+			return false;
+	return true;
 }
 
 /* dns_res_open - resolver state from the settings */
 bool dns_res_open(res_state res, const struct dns_settings *s, char *err, size_t errsize)
 {
+	if (!dns_check_settings(s, err, errsize))
+		return false;
 	memset(res, 0, sizeof(*res));
 	if (res_ninit(res) != 0) {
 		snprintf(err, errsize, "res_ninit failed");
 		return false;
 	}
-	for (unsigned i = 0; i < s->nservers; i++) {
-		if (!dns_set_server(res, i, &s->servers[i])) {
-			snprintf(err, errsize, "nameserver %s: only IPv4 server "
-				 "addresses are supported", s->servers[i].host);
-			res_nclose(res);
-			return false;
-		}
-	}
+	for (unsigned i = 0; i < s->nservers; i++)
+		dns_set_server(res, i, &s->servers[i]);
 	if (s->nservers > 0)
 		res->nscount = (int) s->nservers;
 	res->retrans = (int) s->timeout;
