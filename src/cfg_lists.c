@@ -21,7 +21,7 @@ static bool cfg_known_section(const char *section)
 {
 	return strcmp(section, "global") == 0 || strcmp(section, "cache") == 0
 	    || strcmp(section, "sql") == 0 || strcmp(section, "swl-sites") == 0
-	    || strcmp(section, "dwl-sites") == 0;
+	    || strcmp(section, "dwl-sites") == 0 || strcmp(section, "greylist") == 0;
 }
 
 /* cfg_find_def - the kept text of a list section, created on demand */
@@ -245,6 +245,8 @@ void cfg_finish(struct cfg_state *st)
 		if (!amavis_dsn_check(cfg->sql.dsn, err, sizeof(err)))
 			cfg_error(st, "dsn: %s", err);
 	}
+	if (!st->failed)
+		cfg_grey_finish(st);
 	if (!st->failed && cfg->cache.min_ttl > cfg->cache.max_ttl) {
 		st->line = 0;
 		cfg_error(st, "[cache] min_ttl is larger than max_ttl");

@@ -77,6 +77,7 @@ void cfg_print(const struct config *cfg, FILE *fp)
 		q->dsn[0] ? "(set, not shown)" : "", q->policy_priority,
 		q->mailaddr_priority, q->policy_preset, q->cleanup_interval,
 		q->timeout, q->localpart_lowercase ? "yes" : "no");
+	cfg_grey_print(&cfg->grey, fp);
 	print_sites(cfg, LIST_IP, fp);
 	print_sites(cfg, LIST_DOMAIN, fp);
 	for (unsigned i = 0; i < cfg->nlists; i++)

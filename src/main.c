@@ -17,6 +17,7 @@
 #include "amavis_worker.h"
 #include "cache.h"
 #include "cfg.h"
+#include "grey.h"
 #include "lookup.h"
 #include "msg.h"
 #include "serve.h"
@@ -30,6 +31,8 @@ struct options {
 	const char *cfg_path;
 	const char *arg;	/* -q ADDRESS or -C COMMAND */
 	const char *name;	/* -q ADDRESS NAME */
+	int nrest;		/* -C greylist ARGS... */
+	char **rest;
 	bool verbose;
 };
 
@@ -40,6 +43,7 @@ static _Noreturn void usage(void)
 		"       dnswl -n [-v] [-c FILE]          check the config\n"
 		"       dnswl -q ADDRESS [NAME] [-c FILE] ask every list\n"
 		"       dnswl -C stats|dump|purge [-c FILE] cache admin\n"
+		"       dnswl [-c FILE] -C greylist [delete ADDRESS[/PREFIX] [SENDER RECIPIENT]]\n"
 		"       dnswl -V                          version\n");
 	exit(2);
 }
@@ -63,6 +67,11 @@ static void parse_args(int argc, char **argv, struct options *opts)
 	}
 	if (opts->mode == MODE_QUERY && optind < argc)
 		opts->name = argv[optind++];
+	if (opts->mode == MODE_CACHE && strcmp(opts->arg, "greylist") == 0) {
+		opts->nrest = argc - optind;
+		opts->rest = argv + optind;
+		optind = argc;
+	}
 	if (optind != argc)
 		usage();
 }
@@ -95,6 +104,7 @@ static int run_serve(const struct config *cfg)
 {
 	struct lookup_ctx ctx;
 	struct amavis *amavis;
+	struct grey *grey;
 	char err[256];
 	int status;
 
@@ -103,7 +113,9 @@ static int run_serve(const struct config *cfg)
 		msg_fatal("%s", err);
 	amavis_worker_at_fork(dns_close);
 	amavis = amavis_open(&cfg->sql, ctx.cache);
-	status = serve(cfg, &ctx, amavis, STDIN_FILENO, STDOUT_FILENO);
+	grey = grey_open(&cfg->grey, &cfg->sql, ctx.cache);
+	status = serve(cfg, &ctx, amavis, grey, STDIN_FILENO, STDOUT_FILENO);
+	grey_close(grey);
 	amavis_close(amavis);
 	lookup_close(&ctx);
 	return status;
@@ -145,6 +157,8 @@ int main(int argc, char **argv)
 	case MODE_QUERY:
 		return run_query(&cfg, opts.arg, opts.name);
 	case MODE_CACHE:
+		if (strcmp(opts.arg, "greylist") == 0)
+			return grey_admin(&cfg, opts.nrest, opts.rest, stdout);
 		return cache_admin(&cfg.cache, opts.arg, stdout);
 	default:
 		return run_serve(&cfg);

@@ -30,6 +30,8 @@ struct policy_request {
 	const char *recipient;
 	const char *protocol_state;
 	const char *queue_id;
+	const char *sasl_username;
+	const char *instance;
 };
 
 enum policy_status {

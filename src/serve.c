@@ -12,6 +12,7 @@
 
 #include "amavis.h"
 #include "decide.h"
+#include "grey.h"
 #include "msg.h"
 #include "policy.h"
 #include "serve.h"
@@ -37,7 +38,7 @@ static const char *or_empty(const char *s)
 
 /* serve_log - the one info line per decision */
 static void serve_log(const struct policy_request *req, const struct decision *d,
-		      const char *action, long ms)
+		      const struct grey_result *gr, const char *action, long ms)
 {
 	char line[LOG_LINE_MAX];
 
@@ -47,24 +48,40 @@ static void serve_log(const struct policy_request *req, const struct decision *d
 		    req->client_address ? req->client_address : "unknown",
 		    or_empty(req->sender), or_empty(req->recipient));
 	decision_lists_text(d, line, sizeof(line));
-	str_appendf(line, sizeof(line), "%sboost=%.1f action=%s elapsed_ms=%ld",
-		    d->nlists ? " " : "", d->boost, action, ms);
+	str_appendf(line, sizeof(line), "%sboost=%.1f ", d->nlists ? " " : "", d->boost);
+	if (gr->reason[0] != '\0')
+		str_appendf(line, sizeof(line), "greylist=%s ", gr->reason);
+	str_appendf(line, sizeof(line), "action=%s elapsed_ms=%ld", action, ms);
 	msg_info("%s", line);
 }
 
+/* serve_grey - greylist the request?  The reply replaces *action if so */
+static void serve_grey(struct grey *grey, const struct policy_request *req,
+		       const struct decision *d, const char **action, struct grey_result *gr)
+{
+	struct grey_request gq = {req->protocol_state, req->client_address, req->sender,
+		req->recipient, req->sasl_username, req->instance};
+
+	grey_decide(grey, &gq, d->boost, d->verdict == VERDICT_WHITELISTED, gr);
+	if (gr->action[0] != '\0')
+		*action = gr->action;
+}
+
 /* serve_one - answer one request */
-static bool serve_one(const struct config *cfg, struct lookup_ctx *ctx,
-		      struct amavis *amavis, const struct policy_request *req, int out)
+static bool serve_one(const struct config *cfg, struct lookup_ctx *ctx, struct amavis *amavis,
+		      struct grey *grey, const struct policy_request *req, int out)
 {
 	struct timespec start;
 	struct decision d;
+	struct grey_result gr;
 	const char *action;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	decide(ctx, cfg, req->client_address, req->client_name, &d);
 	action = decision_action(cfg, &d);
+	serve_grey(grey, req, &d, &action, &gr);
 	amavis_after_decision(amavis, req->protocol_state, req->sender, req->recipient, &d);
-	serve_log(req, &d, action, elapsed_ms(&start));
+	serve_log(req, &d, &gr, action, elapsed_ms(&start));
 	if (!policy_reply(out, action)) {
 		msg_warn("cannot write the reply: Postfix went away");
 		return false;
@@ -74,7 +91,7 @@ static bool serve_one(const struct config *cfg, struct lookup_ctx *ctx,
 
 /* serve - the request loop */
 int serve(const struct config *cfg, struct lookup_ctx *ctx, struct amavis *amavis,
-	  int in, int out)
+	  struct grey *grey, int in, int out)
 {
 	static struct policy_reader rd;
 	static struct policy_request req;
@@ -89,7 +106,7 @@ int serve(const struct config *cfg, struct lookup_ctx *ctx, struct amavis *amavi
 			msg_warn("bad policy request: %s; closing without a reply", err);
 			return 1;
 		case POLICY_REQUEST:
-			if (!serve_one(cfg, ctx, amavis, &req, out))
+			if (!serve_one(cfg, ctx, amavis, grey, &req, out))
 				return 1;
 		}
 	}
