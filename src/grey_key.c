@@ -71,8 +71,9 @@ static size_t hex_run(const char *s, bool *digit)
 	size_t n = 0;
 
 	*digit = false;
-	while (isxdigit((unsigned char)s[n]))
-		*digit |= isdigit((unsigned char)s[n++]) != 0;
+	for (; isxdigit((unsigned char)s[n]); n++)
+		if (isdigit((unsigned char)s[n]))
+			*digit = true;
 	return n;
 }
 
@@ -86,12 +87,12 @@ static void squash_runs(char *local)
 		size_t n = hex_run(r, &digit);
 
 		if (n >= 8 && digit) {
+			r += n;		/* read past the run before writing over it */
 			*w++ = '#';
-			r += n;
 		} else if (isdigit((unsigned char)*r)) {
-			*w++ = '#';
 			while (isdigit((unsigned char)*r))
 				r++;
+			*w++ = '#';
 		} else {
 			*w++ = *r++;
 		}
