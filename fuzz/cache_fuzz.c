@@ -14,8 +14,7 @@
  * dump, failing-list checks.  A hit must decode to a sane answer.
  *
  * Build and run (see fuzz/fuzz.am):  make fuzz-cache [FUZZ_SECONDS=60]
- * Without libFuzzer (CACHE_FUZZ_MAIN) it replays the seed corpus as a
- * TAP test: t/cache_fuzz_replay, run by make check.
+ * Replayed by make check as t/cache_fuzz_replay (fuzz/replay.c).
  */
 #include "config.h"
 
@@ -26,10 +25,10 @@
 
 #include "cache_int.h"
 
+#include "fuzz_util.h"
+
 #define FUZZ_MAX_FILE (4u << 20)
 #define FUZZ_NOW 1700000000
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static FILE *devnull;
 
@@ -142,50 +141,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(img);
 	return 0;
 }
-
-#ifdef CACHE_FUZZ_MAIN
-#include <dirent.h>
-
-/* replay - run one corpus file; true when it ran to the end */
-static bool replay(const char *path)
-{
-	FILE *fp = fopen(path, "rb");
-	static uint8_t buf[FUZZ_MAX_FILE];
-	size_t n;
-
-	if (fp == NULL)
-		return false;
-	n = fread(buf, 1, sizeof(buf), fp);
-	fclose(fp);
-	LLVMFuzzerTestOneInput(buf, n);
-	return true;
-}
-
-/* main - replay the seed corpus as TAP ($srcdir/fuzz/corpus/cache, or argv) */
-int main(int argc, char **argv)
-{
-	const char *srcdir = getenv("srcdir");
-	char dir[4096], path[8192];
-	struct dirent *e;
-	DIR *d;
-	int n = 0, bad = 0;
-
-	snprintf(dir, sizeof(dir), "%s/fuzz/corpus/cache", argc > 1 ? argv[1] : srcdir ? srcdir : ".");
-	if ((d = opendir(dir)) == NULL) {
-		printf("1..0 # SKIP no corpus at %s\n", dir);
-		return 0;
-	}
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		bool r = replay(path);
-
-		bad += !r;
-		printf("%sok %d - corpus %s\n", r ? "" : "not ", ++n, e->d_name);
-	}
-	closedir(d);
-	printf("1..%d\n", n);
-	return bad != 0;
-}
-#endif

@@ -2,10 +2,13 @@
 --
 -- The stock amavis tables (policy, users, mailaddr, wblist) plus what dnswl
 -- needs: wblist.auto ('Y' = row written by dnswl; anything else = made by a
--- person, never touched by dnswl) and users.local.  A users row that dnswl
--- creates points at policy_id = [sql] policy_preset; a policy row with all
--- fields NULL, or no such row at all (amavis LEFT JOINs policy), leaves the
--- recipient's filtering as it was.
+-- person, never touched by dnswl), wblist.dnswl_seen (when dnswl last wrote
+-- its row, Unix seconds on the database's clock, for [sql] max_age),
+-- users.dnswl_auto and mailaddr.dnswl_auto ('Y' = row created by dnswl,
+-- which removes it once no wblist row uses it) and users.local.  A users
+-- row that dnswl creates points at policy_id = [sql] policy_preset; a
+-- policy row with all fields NULL, or no such row at all (amavis LEFT
+-- JOINs policy), leaves the recipient's filtering as it was.
 --
 -- Install: mysql amavis < mysql.sql
 -- Existing amavis database: use upgrade-mysql.sql instead.
@@ -64,13 +67,15 @@ CREATE TABLE users (
   policy_id integer unsigned NOT NULL DEFAULT 1,
   email varbinary(255) NOT NULL UNIQUE,
   fullname varchar(255) DEFAULT NULL,
-  local char(1) DEFAULT NULL
+  local char(1) DEFAULT NULL,
+  dnswl_auto char(1) DEFAULT NULL
 ) ENGINE=InnoDB;
 
 CREATE TABLE mailaddr (
   id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY,
   priority integer NOT NULL DEFAULT 7,
-  email varbinary(255) NOT NULL UNIQUE
+  email varbinary(255) NOT NULL UNIQUE,
+  dnswl_auto char(1) DEFAULT NULL
 ) ENGINE=InnoDB;
 
 CREATE TABLE wblist (
@@ -78,12 +83,17 @@ CREATE TABLE wblist (
   sid integer unsigned NOT NULL,
   wb varchar(10) NOT NULL,
   auto char(1) NOT NULL DEFAULT 'N',
+  dnswl_seen bigint DEFAULT NULL,
   PRIMARY KEY (rid, sid),
-  KEY wblist_sid_auto (sid, auto)
+  KEY wblist_sid_auto (sid, auto),
+  KEY wblist_dnswl_seen (dnswl_seen)
 ) ENGINE=InnoDB;
 
 -- What the dnswl user needs, and no more (amavis itself only needs SELECT):
 --   CREATE USER 'dnswl'@'localhost' IDENTIFIED BY '...';
---   GRANT SELECT, INSERT ON amavis.users TO 'dnswl'@'localhost';
---   GRANT SELECT, INSERT ON amavis.mailaddr TO 'dnswl'@'localhost';
+--   GRANT SELECT, INSERT, DELETE ON amavis.users TO 'dnswl'@'localhost';
+--   GRANT SELECT, INSERT, DELETE ON amavis.mailaddr TO 'dnswl'@'localhost';
 --   GRANT SELECT, INSERT, UPDATE, DELETE ON amavis.wblist TO 'dnswl'@'localhost';
+-- (DELETE on users and mailaddr: only for [sql] max_age, which removes
+-- only rows with dnswl_auto = 'Y' that no wblist row uses; with
+-- max_age = 0 leave it out.)

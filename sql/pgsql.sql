@@ -2,10 +2,13 @@
 --
 -- The stock amavis tables (policy, users, mailaddr, wblist) plus what dnswl
 -- needs: wblist.auto ('Y' = row written by dnswl; anything else = made by a
--- person, never touched by dnswl) and users.local.  A users row that dnswl
--- creates points at policy_id = [sql] policy_preset; a policy row with all
--- fields NULL, or no such row at all (amavis LEFT JOINs policy), leaves the
--- recipient's filtering as it was.
+-- person, never touched by dnswl), wblist.dnswl_seen (when dnswl last wrote
+-- its row, Unix seconds on the database's clock, for [sql] max_age),
+-- users.dnswl_auto and mailaddr.dnswl_auto ('Y' = row created by dnswl,
+-- which removes it once no wblist row uses it) and users.local.  A users
+-- row that dnswl creates points at policy_id = [sql] policy_preset; a
+-- policy row with all fields NULL, or no such row at all (amavis LEFT
+-- JOINs policy), leaves the recipient's filtering as it was.
 --
 -- Install: psql -d amavis -f pgsql.sql
 -- Existing amavis database: use upgrade-pgsql.sql instead.
@@ -67,13 +70,15 @@ CREATE TABLE users (
   policy_id integer NOT NULL DEFAULT 1 CHECK (policy_id >= 0),
   email bytea NOT NULL UNIQUE,
   fullname varchar(255) DEFAULT NULL,
-  local char(1) DEFAULT NULL
+  local char(1) DEFAULT NULL,
+  dnswl_auto char(1) DEFAULT NULL
 );
 
 CREATE TABLE mailaddr (
   id serial PRIMARY KEY,
   priority integer NOT NULL DEFAULT 9,
-  email bytea NOT NULL UNIQUE
+  email bytea NOT NULL UNIQUE,
+  dnswl_auto char(1) DEFAULT NULL
 );
 
 CREATE TABLE wblist (
@@ -81,14 +86,21 @@ CREATE TABLE wblist (
   sid integer NOT NULL CHECK (sid >= 0),
   wb varchar(10) NOT NULL,
   auto char(1) NOT NULL DEFAULT 'N',
+  dnswl_seen bigint DEFAULT NULL,
   PRIMARY KEY (rid, sid)
 );
 
 -- dnswl deletes auto rows by sender
 CREATE INDEX wblist_sid_auto ON wblist (sid, auto);
 
+-- the max_age expiry finds old auto rows by dnswl_seen
+CREATE INDEX wblist_dnswl_seen ON wblist (dnswl_seen);
+
 -- What the dnswl user needs, and no more (amavis itself only needs SELECT):
 --   CREATE ROLE dnswl LOGIN PASSWORD '...';
---   GRANT SELECT, INSERT ON users, mailaddr TO dnswl;
+--   GRANT SELECT, INSERT, DELETE ON users, mailaddr TO dnswl;
 --   GRANT SELECT, INSERT, UPDATE, DELETE ON wblist TO dnswl;
 --   GRANT USAGE ON SEQUENCE users_id_seq, mailaddr_id_seq TO dnswl;
+-- (DELETE on users and mailaddr: only for [sql] max_age, which removes
+-- only rows with dnswl_auto = 'Y' that no wblist row uses; with
+-- max_age = 0 leave it out.)

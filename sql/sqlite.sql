@@ -2,10 +2,13 @@
 --
 -- The stock amavis tables (policy, users, mailaddr, wblist) plus what dnswl
 -- needs: wblist.auto ('Y' = row written by dnswl; anything else = made by a
--- person, never touched by dnswl) and users.local.  A users row that dnswl
--- creates points at policy_id = [sql] policy_preset; a policy row with all
--- fields NULL, or no such row at all (amavis LEFT JOINs policy), leaves the
--- recipient's filtering as it was.
+-- person, never touched by dnswl), wblist.dnswl_seen (when dnswl last wrote
+-- its row, Unix seconds on the database's clock, for [sql] max_age),
+-- users.dnswl_auto and mailaddr.dnswl_auto ('Y' = row created by dnswl,
+-- which removes it once no wblist row uses it) and users.local.  A users
+-- row that dnswl creates points at policy_id = [sql] policy_preset; a
+-- policy row with all fields NULL, or no such row at all (amavis LEFT
+-- JOINs policy), leaves the recipient's filtering as it was.
 --
 -- Install: sqlite3 /var/lib/dnswl/amavis.db < sqlite.sql
 -- Existing amavis database: use upgrade-sqlite.sql instead.
@@ -64,13 +67,15 @@ CREATE TABLE users (
   policy_id integer NOT NULL DEFAULT 1,
   email varchar(255) NOT NULL UNIQUE,
   fullname varchar(255) DEFAULT NULL,
-  local char(1) DEFAULT NULL
+  local char(1) DEFAULT NULL,
+  dnswl_auto char(1) DEFAULT NULL
 );
 
 CREATE TABLE mailaddr (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   priority integer NOT NULL DEFAULT 7,
-  email varchar(255) NOT NULL UNIQUE
+  email varchar(255) NOT NULL UNIQUE,
+  dnswl_auto char(1) DEFAULT NULL
 );
 
 CREATE TABLE wblist (
@@ -78,8 +83,12 @@ CREATE TABLE wblist (
   sid integer NOT NULL,
   wb varchar(10) NOT NULL,
   auto char(1) NOT NULL DEFAULT 'N',
+  dnswl_seen integer DEFAULT NULL,
   PRIMARY KEY (rid, sid)
 );
 
 -- dnswl deletes auto rows by sender
 CREATE INDEX wblist_sid_auto ON wblist (sid, auto);
+
+-- the max_age expiry finds old auto rows by dnswl_seen
+CREATE INDEX wblist_dnswl_seen ON wblist (dnswl_seen);

@@ -49,6 +49,19 @@ struct amavis;
  */
 struct amavis *amavis_open(const struct sql_settings *s, struct cache *cache);
 
+/* What amavis_after_decision did, for the decision log line. */
+enum amavis_outcome {
+	AMAVIS_OFF,		/* no SQL: [sql] use_sql is off (or the DSN was refused) */
+	AMAVIS_SKIPPED,		/* nothing to do: not a RCPT request with a sender and a
+				 * recipient, no auto row to delete, or an address
+				 * amavis cannot look up (logged) */
+	AMAVIS_WRITTEN,		/* the auto row is written (inserted, updated or fresh) */
+	AMAVIS_KEPT,		/* a person's row for the pair: left alone */
+	AMAVIS_DELETED,		/* the sender's auto rows were deleted */
+	AMAVIS_BACKOFF,		/* not tried: the database failed moments ago */
+	AMAVIS_FAILED,		/* the database failed or did not answer in time (logged) */
+};
+
 /*
  * amavis_after_decision - act on the decision d for one policy request.
  * Only protocol_state "RCPT" with a non-null sender and a recipient
@@ -57,12 +70,19 @@ struct amavis *amavis_open(const struct sql_settings *s, struct cache *cache);
  *   VERDICT_NOT_LISTED and VERDICT_TEMPFAIL: delete the sender's auto
  *     rows (TEMPFAIL too: the mail is still accepted, over a path we
  *     could not verify, so it must not carry a boost).
- * Returns after at most [sql] timeout seconds whatever the database
- * does; failures are logged (once per failure) and otherwise ignored.
+ * A job that runs anyway may also carry one bounded batch of the
+ * [sql] max_age expiry (logged when it removes rows).  Returns after
+ * at most [sql] timeout seconds whatever the database does, with the
+ * outcome known (the SQL helper has answered, or was given up on:
+ * AMAVIS_FAILED; a write given up on at the timeout may still have been
+ * committed); failures are logged (once per failure).
  */
-void amavis_after_decision(struct amavis *a, const char *protocol_state,
-			   const char *sender, const char *recipient,
-			   const struct decision *d);
+enum amavis_outcome amavis_after_decision(struct amavis *a, const char *protocol_state,
+					  const char *sender, const char *recipient,
+					  const struct decision *d);
+
+/* amavis_outcome_name - "off", "skipped", "written", "kept", "deleted", "backoff", "failed". */
+const char *amavis_outcome_name(enum amavis_outcome o);
 
 /* amavis_close - stop the SQL helper (if any) and free a; NULL is fine. */
 void amavis_close(struct amavis *a);

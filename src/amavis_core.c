@@ -34,6 +34,7 @@
 
 #define BACKOFF_MIN	5	/* seconds without SQL after a failure */
 #define CLAIM_SLACK	5	/* a refresh claim lasts timeout + this */
+#define EXPIRE_EVERY	300	/* s between max_age batches when the last one was not full */
 
 struct amavis {
 	struct sql_settings s;
@@ -41,6 +42,7 @@ struct amavis {
 	struct amavis_shm shm;		/* base NULL: uncached */
 	struct amavis_worker *worker;	/* NULL until the first job */
 	time_t fail_until;		/* uncached: this process's backoff */
+	time_t expire_after;		/* uncached: this process's next expiry batch */
 	struct amavis_stats stats;
 	struct amavis_result last;	/* the helper's counters last seen */
 };
@@ -153,6 +155,52 @@ static void record_outcome(struct amavis *a, const struct amavis_job *job,
 	}
 }
 
+/* claim_ttl - how long a refresh or expiry claim of another process holds */
+static unsigned long claim_ttl(const struct amavis *a)
+{
+	return (a->s.timeout > 0 ? a->s.timeout : 1) + CLAIM_SLACK;
+}
+
+/*
+ * want_expiry - add a max_age batch to this job?  Once per EXPIRE_EVERY
+ * on a host (shared area: one process claims it), or per process when
+ * uncached; sooner while batches come back full.
+ */
+static void want_expiry(struct amavis *a, struct amavis_job *job, time_t now)
+{
+	bool due;
+
+	if (a->s.max_age == 0)
+		return;
+	if (shared(a))
+		due = amavis_set_expire_claim(&a->shm, now, EXPIRE_EVERY, claim_ttl(a));
+	else
+		due = now >= a->expire_after || a->expire_after - now > EXPIRE_EVERY;
+	if (due)
+		job->flags |= JOB_EXPIRE;
+}
+
+/* expiry_done - log what the batch removed, schedule the next one */
+static void expiry_done(struct amavis *a, const struct amavis_job *job,
+			const struct amavis_result *r, time_t now)
+{
+	const unsigned long *n = r->expired;
+	time_t next = now + (r->expire_ok && r->expire_more ? 0 : EXPIRE_EVERY);
+
+	if (!(job->flags & JOB_EXPIRE))
+		return;
+	if (r->expire_ok && n[0] + n[1] + n[2] > 0)
+		msg_info("amavis SQL: max_age: removed %lu wblist rows not refreshed for %lu s,"
+			 " %lu users and %lu mailaddr rows only dnswl used", n[0], a->s.max_age,
+			 n[1], n[2]);
+	else if (r->ok && !r->expire_ok)
+		msg_warn("amavis SQL: removing rows older than max_age failed: %s", r->expire_error);
+	if (shared(a))
+		amavis_set_expire_done(&a->shm, next);
+	a->expire_after = next;
+	a->stats.expired += r->expire_ok ? n[0] + n[1] + n[2] : 0;
+}
+
 /* run_job - one job through the helper; true on success */
 static bool run_job(struct amavis *a, const struct amavis_job *job, uint64_t *words,
 		    const char *what, struct amavis_result *r)
@@ -170,6 +218,7 @@ static bool run_job(struct amavis *a, const struct amavis_job *job, uint64_t *wo
 		account(a, r);
 	}
 	record_outcome(a, job, r, what);
+	expiry_done(a, job, r, time(NULL));
 	return ok;
 }
 
@@ -193,33 +242,38 @@ static bool write_job(const struct amavis *a, const char *sender, const char *rc
 }
 
 /* whitelist - give the sender the boost for this recipient */
-static void whitelist(struct amavis *a, const char *sender, const char *rcpt, double boost, time_t now)
+static enum amavis_outcome whitelist(struct amavis *a, const char *sender, const char *rcpt,
+				     double boost, time_t now)
 {
 	struct amavis_job job;
 	struct amavis_result r;
 	char what[2 * AMAVIS_ADDR_MAX + 64];
 
-	if (!write_job(a, sender, rcpt, boost, &job)
-	    || failing(a, now, shared(a) ? amavis_set_failing_until(&a->shm) : 0))
-		return;
+	if (!write_job(a, sender, rcpt, boost, &job))
+		return AMAVIS_SKIPPED;
+	if (failing(a, now, shared(a) ? amavis_set_failing_until(&a->shm) : 0))
+		return AMAVIS_BACKOFF;
 	if (!amavis_set_add(&a->shm, job.sender)) {
 		/* a row the shared set does not know of could outlive the trust */
 		msg_warn("amavis SQL: not written: cannot lock the cache file's sender set");
-		return;
+		return AMAVIS_FAILED;
 	}
 	snprintf(what, sizeof(what), "whitelisting <%s> for <%s>", job.sender, job.recipient);
+	want_expiry(a, &job, now);
 	if (!run_job(a, &job, NULL, what, &r))
-		return;
+		return AMAVIS_FAILED;
 	amavis_set_add(&a->shm, job.sender);
 	a->stats.writes++;
-	msg_debug("amavis SQL: wb %s for <%s> to <%s>", job.wb, job.sender, job.recipient);
+	msg_debug("amavis SQL: wb %s for <%s> to <%s>%s", job.wb, job.sender, job.recipient,
+		  r.kept ? ": a person's row for the pair, left alone" : "");
+	return r.kept ? AMAVIS_KEPT : AMAVIS_WRITTEN;
 }
 
 /* clean_job - ask the shared set whether (and how) to go to the database */
 static enum set_answer clean_job(struct amavis *a, struct amavis_job *job, time_t now,
 				 struct set_ticket *t)
 {
-	unsigned long ttl = (a->s.timeout > 0 ? a->s.timeout : 1) + CLAIM_SLACK;
+	unsigned long ttl = claim_ttl(a);
 	enum set_answer ans;
 
 	memset(t, 0, sizeof(*t));
@@ -252,7 +306,7 @@ static void after_clean(struct amavis *a, const struct amavis_job *job, enum set
 }
 
 /* cleanup - delete the sender's auto rows, if it may have any */
-static void cleanup(struct amavis *a, const char *sender, time_t now)
+static enum amavis_outcome cleanup(struct amavis *a, const char *sender, time_t now)
 {
 	struct amavis_job job = {.flags = JOB_CLEAN};
 	struct amavis_result r;
@@ -263,17 +317,18 @@ static void cleanup(struct amavis *a, const char *sender, time_t now)
 	bool ok;
 
 	if ((job.nkeys = (uint32_t) amavis_addr_keys(sender, job.keys)) == 0)
-		return;
+		return AMAVIS_SKIPPED;
 	if ((ans = clean_job(a, &job, now, &t)) == SET_ABSENT) {
 		a->stats.skipped++;
-		return;
+		return AMAVIS_SKIPPED;
 	}
 	if (failing(a, now, t.fail_until))
-		return;
+		return AMAVIS_BACKOFF;
 	if (ans == SET_REFRESH && (words = calloc(job.nwords, 8)) == NULL)
 		job.flags &= ~(unsigned) JOB_REFRESH;
 	snprintf(what, sizeof(what), "%sremoving auto rows of <%s>",
 		 words != NULL ? "refreshing the sender set and " : "", job.keys[0]);
+	want_expiry(a, &job, now);
 	ok = run_job(a, &job, words, what, &r);
 	after_clean(a, &job, ans, &t, words, &r);
 	a->stats.cleans += ok;
@@ -281,19 +336,32 @@ static void cleanup(struct amavis *a, const char *sender, time_t now)
 	a->stats.deleted += ok ? r.deleted : 0;
 	a->stats.senders_read += r.refreshed ? r.senders : 0;
 	free(words);
+	return !ok ? AMAVIS_FAILED : r.deleted > 0 ? AMAVIS_DELETED : AMAVIS_SKIPPED;
+}
+
+/* amavis_outcome_name - the word for the decision log line */
+const char *amavis_outcome_name(enum amavis_outcome o)
+{
+	static const char *const names[] = {
+		[AMAVIS_OFF] = "off", [AMAVIS_SKIPPED] = "skipped", [AMAVIS_WRITTEN] = "written",
+		[AMAVIS_KEPT] = "kept", [AMAVIS_DELETED] = "deleted", [AMAVIS_BACKOFF] = "backoff",
+		[AMAVIS_FAILED] = "failed",
+	};
+
+	return (unsigned) o < sizeof(names) / sizeof(names[0]) && names[o] ? names[o] : "?";
 }
 
 /* amavis_after_decision - SQL for one RCPT request */
-void amavis_after_decision(struct amavis *a, const char *protocol_state,
-			   const char *sender, const char *recipient,
-			   const struct decision *d)
+enum amavis_outcome amavis_after_decision(struct amavis *a, const char *protocol_state,
+					  const char *sender, const char *recipient,
+					  const struct decision *d)
 {
-	if (a == NULL || d == NULL || protocol_state == NULL
-	    || strcasecmp(protocol_state, "RCPT") != 0
+	if (a == NULL)
+		return AMAVIS_OFF;
+	if (d == NULL || protocol_state == NULL || strcasecmp(protocol_state, "RCPT") != 0
 	    || sender == NULL || sender[0] == '\0' || recipient == NULL || recipient[0] == '\0')
-		return;
+		return AMAVIS_SKIPPED;
 	if (d->verdict == VERDICT_WHITELISTED)
-		whitelist(a, sender, recipient, d->boost, time(NULL));
-	else
-		cleanup(a, sender, time(NULL));
+		return whitelist(a, sender, recipient, d->boost, time(NULL));
+	return cleanup(a, sender, time(NULL));
 }

@@ -21,6 +21,7 @@ struct amavis_stats {
 	unsigned long senders_read;	/* senders read by refreshes */
 	unsigned long connects;		/* database connections made */
 	unsigned long statements;	/* statements sent */
+	unsigned long expired;		/* rows removed by the max_age expiry */
 };
 
 /*

@@ -1,8 +1,8 @@
 /*
  * amavis_set.c - the shared set of senders with auto rows (aux area).
  *
- * Layout: a header (counters, two rings, checksums) followed by the
- * Bloom filter words.  Every change happens under the area's lock
+ * Layout (amavis_set_int.h): a header (counters, two rings, checksums)
+ * followed by the Bloom filter words.  Every change happens under the area's lock
  * between begin_write() and end_write(): a process SIGKILLed in between
  * leaves `dirty` set and the header checksum wrong, so the next process
  * rebuilds instead of trusting a half-written filter.  The filter's own
@@ -16,42 +16,8 @@
 #include <sys/random.h>
 #include <unistd.h>
 
-#include "amavis_set.h"
+#include "amavis_set_int.h"
 #include "msg.h"
-
-#define SET_MAGIC	UINT64_C(0x31564d414c57534e)	/* "NSWLAMV1" */
-#define SET_VERSION	1
-#define ADD_RING	256
-#define CLEAN_RING	256
-#define SET_K		6	/* bits per key */
-#define MIN_WORDS	64
-#define CLOCK_SLACK	600	/* s: no real refresh claim is older than this */
-
-struct set_clean {
-	uint64_t hash;
-	int64_t when;
-};
-
-/* (every field 8-byte aligned, so header_sum() covers all of them) */
-struct set_header {
-	uint64_t magic;
-	uint32_t version;
-	uint32_t nwords;		/* filter words after the header */
-	uint64_t seed;			/* random per build of the area */
-	int64_t refreshed;		/* claim time of the snapshot held; 0 never */
-	int64_t claimed;		/* a refresh runs since then; 0 none */
-	int64_t claim_pid;
-	int64_t fail_until;		/* database failing: nobody tries before */
-	uint64_t adds;			/* keys added so far (ring position) */
-	uint64_t add_ring[ADD_RING];	/* hashes of the last adds */
-	struct set_clean clean[CLEAN_RING];
-	uint32_t clean_next;
-	uint32_t dirty;			/* a writer is (or died) half-way */
-	uint64_t filter_sum;		/* XOR of word_sum() over the filter */
-	uint64_t header_sum;		/* over all of the above */
-};
-
-_Static_assert(offsetof(struct set_header, header_sum) % 8 == 0, "header_sum() steps 8 bytes");
 
 /* The area this process has verified in full (one per process). */
 static const void *verified_base;
@@ -200,9 +166,12 @@ static uint64_t new_seed(void)
 /* set_init - build an empty, stale set in the area */
 static void set_init(struct set_header *h, size_t size)
 {
-	bool was_blank = h->magic == 0;
+	bool was_blank = h->magic == 0, older = h->magic == SET_MAGIC && h->version < SET_VERSION;
 
-	if (!was_blank)
+	if (older)
+		msg_info("amavis sender set in the cache file is of an older dnswl; "
+			 "rebuilding it from the database");
+	else if (!was_blank)
 		msg_warn("amavis sender set in the cache file is damaged or of another "
 			 "version; rebuilding it from the database");
 	memset(h, 0, sizeof(*h));
@@ -461,4 +430,21 @@ time_t amavis_set_failing_until(const struct amavis_shm *shm)
 	until = (time_t) h->fail_until;
 	shm->unlock(shm->ctx);
 	return until;
+}
+
+/* amavis_set_locked - lock_valid() for the other files of the set */
+struct set_header *amavis_set_locked(const struct amavis_shm *shm)
+{
+	return lock_valid(shm);
+}
+
+/* amavis_set_begin / amavis_set_end - begin_write() / end_write() */
+void amavis_set_begin(struct set_header *h)
+{
+	begin_write(h);
+}
+
+void amavis_set_end(struct set_header *h)
+{
+	end_write(h);
 }

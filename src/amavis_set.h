@@ -98,6 +98,21 @@ time_t amavis_set_backoff(const struct amavis_shm *shm, time_t until);
 time_t amavis_set_failing_until(const struct amavis_shm *shm);
 
 /*
+ * amavis_set_expire_claim - is a max_age expiry batch due at now (the
+ * last one ended more than `every` seconds ago, or asked for more) and
+ * no other process running one (a claim older than claim_ttl is void)?
+ * Then claims it and returns true.  No area or no lock: false.
+ */
+bool amavis_set_expire_claim(const struct amavis_shm *shm, time_t now, unsigned long every,
+			     unsigned long claim_ttl);
+
+/*
+ * amavis_set_expire_done - the claimed batch is over (or failed): drop
+ * this process's claim; the next batch is due at `next`.
+ */
+void amavis_set_expire_done(const struct amavis_shm *shm, time_t next);
+
+/*
  * amavis_set_forget_checked - act as a new process would: check the
  * whole area again on next use (for benchmarks after fork()).
  */

@@ -275,7 +275,7 @@ static bool sql_connect(struct amavis_sql *q)
 static bool run_parts(struct amavis_sql *q, const struct amavis_job *job,
 		      uint64_t *words, struct amavis_result *r)
 {
-	if ((job->flags & JOB_WRITE) && !amavis_stmt_write(q, job))
+	if ((job->flags & JOB_WRITE) && !amavis_stmt_write(q, job, &r->kept))
 		return false;
 	if ((job->flags & JOB_REFRESH) && !r->refreshed)
 		r->refreshed = amavis_stmt_refresh(q, job, words, &r->senders);
@@ -284,6 +284,14 @@ static bool run_parts(struct amavis_sql *q, const struct amavis_job *job,
 	if ((job->flags & JOB_CLEAN) && !amavis_stmt_clean(q, job, &r->deleted))
 		return false;
 	return true;
+}
+
+/* run_expire - one expiry batch; its failure is its own, not the job's */
+static void run_expire(struct amavis_sql *q, struct amavis_result *r)
+{
+	q->err = r->expire_error;
+	q->errsize = sizeof(r->expire_error);
+	r->expire_ok = amavis_stmt_expire(q, r->expired, &r->expire_more);
 }
 
 /*
@@ -310,6 +318,8 @@ void amavis_sql_run(struct amavis_sql *q, const struct amavis_job *job,
 		if (!r->ok && try == 0)
 			disconnect(q);
 	}
+	if (r->ok && (job->flags & JOB_EXPIRE))
+		run_expire(q, r);
 	r->connects = q->connects;
 	r->statements = q->statements;
 	q->err = NULL;
@@ -335,12 +345,6 @@ bool amavis_sql_with(struct amavis_sql *q, amavis_sql_fn *fn, void *arg,
 	}
 	q->err = NULL;
 	return ok;
-}
-
-/* amavis_sql_driver - the connection's driver */
-enum amavis_driver amavis_sql_driver(const struct amavis_sql *q)
-{
-	return q->dsn.driver;
 }
 
 /* amavis_sql_free - disconnect and unload */

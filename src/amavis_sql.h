@@ -21,7 +21,11 @@ enum {
 	JOB_WRITE = 1,		/* users + mailaddr + wblist auto row */
 	JOB_CLEAN = 2,		/* delete the auto rows of keys */
 	JOB_REFRESH = 4,	/* read every sender with auto rows */
+	JOB_EXPIRE = 8,		/* afterwards: one batch of the max_age expiry */
 };
+
+/* Rows one expiry batch removes at most, per table. */
+#define AMAVIS_EXPIRE_BATCH	100
 
 struct amavis_job {
 	unsigned flags;
@@ -39,6 +43,11 @@ struct amavis_result {
 	char error[512];		/* !ok: what failed, for the log */
 	bool unreachable;		/* !ok: no connection (or no answer in time) */
 	bool refreshed;			/* JOB_REFRESH done: the words are valid */
+	bool kept;			/* JOB_WRITE: a person's row for the pair, left alone */
+	bool expire_ok;			/* JOB_EXPIRE ran (its failure is not the job's) */
+	bool expire_more;		/* JOB_EXPIRE: a batch was full, more to do */
+	char expire_error[256];		/* JOB_EXPIRE failed: why */
+	unsigned long expired[3];	/* JOB_EXPIRE: wblist, users, mailaddr rows removed */
 	unsigned long deleted;		/* JOB_CLEAN: rows deleted */
 	unsigned long senders;		/* JOB_REFRESH: rows read */
 	unsigned long connects;		/* so far in this helper */
@@ -53,8 +62,10 @@ struct amavis_sql *amavis_sql_new(const struct amavis_dsn *dsn, const struct sql
 /*
  * amavis_sql_run - run job, connecting first if needed: the write, then
  * the refresh (setting bits in words: job->nwords words, zeroed by the
- * caller), then the clean.  Fills *r; r->ok tells whether every part of
- * the job succeeded, r->refreshed whether the refresh did.
+ * caller), then the clean; then, when the job succeeded and asks for it,
+ * one expiry batch.  Fills *r; r->ok tells whether every part of the
+ * job but the expiry succeeded, r->refreshed whether the refresh did,
+ * r->expire_ok whether the expiry did.
  */
 void amavis_sql_run(struct amavis_sql *q, const struct amavis_job *job,
 		    uint64_t *words, struct amavis_result *r);

@@ -71,14 +71,26 @@ typedef bool amavis_sql_fn(struct amavis_sql *q, void *arg);
 bool amavis_sql_with(struct amavis_sql *q, amavis_sql_fn *fn, void *arg,
 		     char *err, size_t errsize, bool *unreachable);
 
-/* amavis_sql_driver - which database q talks to. */
-enum amavis_driver amavis_sql_driver(const struct amavis_sql *q);
+/* amavis_sql_now - the database's clock in Unix seconds, as an SQL expression. */
+const char *amavis_sql_now(const struct amavis_sql *q);
 
-/* amavis_stmt_* - the three jobs; true on success (error recorded if not). */
-bool amavis_stmt_write(struct amavis_sql *q, const struct amavis_job *job);
+/*
+ * amavis_stmt_* - the jobs; true on success (error recorded if not).
+ * write sets *kept when a person's row for the pair was left alone.
+ */
+bool amavis_stmt_write(struct amavis_sql *q, const struct amavis_job *job, bool *kept);
 bool amavis_stmt_clean(struct amavis_sql *q, const struct amavis_job *job,
 		       unsigned long *deleted);
 bool amavis_stmt_refresh(struct amavis_sql *q, const struct amavis_job *job,
 			 uint64_t *words, unsigned long *senders);
+
+/*
+ * amavis_stmt_expire - one batch: at most AMAVIS_EXPIRE_BATCH auto
+ * wblist rows not refreshed for max_age seconds (database clock), then
+ * as many users and mailaddr rows dnswl created that no wblist row uses
+ * (users: still on policy_preset).  Counts in removed[3]; *more when a
+ * batch was full.
+ */
+bool amavis_stmt_expire(struct amavis_sql *q, unsigned long removed[3], bool *more);
 
 #endif

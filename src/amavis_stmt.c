@@ -55,8 +55,8 @@ static bool write_users(struct amavis_sql *q, const char *rcpt)
 	char *sql = NULL;
 	bool ok;
 
-	if (asprintf(&sql, "INSERT INTO users (priority, policy_id, email, local)"
-		     " SELECT %ld, %ld, %s, 'Y'%s WHERE NOT EXISTS"
+	if (asprintf(&sql, "INSERT INTO users (priority, policy_id, email, local, dnswl_auto)"
+		     " SELECT %ld, %ld, %s, 'Y', 'Y'%s WHERE NOT EXISTS"
 		     " (SELECT 1 FROM users WHERE email = %s)",
 		     q->s.policy_priority, q->s.policy_preset, rcpt, dual(q), rcpt) < 0)
 		return amavis_sql_fail(q, "out of memory");
@@ -71,8 +71,8 @@ static bool write_mailaddr(struct amavis_sql *q, const char *sender)
 	char *sql = NULL;
 	bool ok;
 
-	if (asprintf(&sql, "INSERT INTO mailaddr (priority, email)"
-		     " SELECT %ld, %s%s WHERE NOT EXISTS"
+	if (asprintf(&sql, "INSERT INTO mailaddr (priority, email, dnswl_auto)"
+		     " SELECT %ld, %s, 'Y'%s WHERE NOT EXISTS"
 		     " (SELECT 1 FROM mailaddr WHERE email = %s)",
 		     q->s.mailaddr_priority, sender, dual(q), sender) < 0)
 		return amavis_sql_fail(q, "out of memory");
@@ -81,23 +81,75 @@ static bool write_mailaddr(struct amavis_sql *q, const char *sender)
 	return ok;
 }
 
+/* refresh_slack - how old dnswl_seen may get before a write renews it */
+static unsigned long refresh_slack(const struct amavis_sql *q)
+{
+	/* a row a day is plenty for "keep forever"; else 1/64 of the age limit */
+	return q->s.max_age == 0 ? 86400 : q->s.max_age / 64;
+}
+
+/*
+ * wblist_sql - the UPDATE of our own row (new wb, or a dnswl_seen older
+ * than the slack) and the INSERT when the pair has no row; false: no memory
+ */
+static bool wblist_sql(const struct amavis_sql *q, const char *rcpt, const char *sender,
+		       const char *wb, char **upd, char **ins)
+{
+	const char *now = amavis_sql_now(q);
+
+	return asprintf(upd, "UPDATE wblist SET wb = %s, dnswl_seen = %s WHERE auto = 'Y'"
+			" AND (wb <> %s OR dnswl_seen IS NULL OR dnswl_seen < %s - %lu)"
+			" AND rid IN (SELECT id FROM users WHERE email = %s)"
+			" AND sid IN (SELECT id FROM mailaddr WHERE email = %s)",
+			wb, now, wb, now, refresh_slack(q), rcpt, sender) >= 0
+		&& asprintf(ins, "INSERT INTO wblist (rid, sid, wb, auto, dnswl_seen)"
+			    " SELECT u.id, m.id, %s, 'Y', %s FROM users u, mailaddr m"
+			    " WHERE u.email = %s AND m.email = %s AND NOT EXISTS"
+			    " (SELECT 1 FROM wblist w WHERE w.rid = u.id AND w.sid = m.id)",
+			    wb, now, rcpt, sender) >= 0;
+}
+
+/*
+ * pair_row - whose row does the pair have now?  'Y' ours, 'N' a
+ * person's; a failure when there is none: the users or mailaddr row
+ * went (the max_age expiry of another process) between our statements,
+ * and the retry creates it again.
+ */
+static bool pair_row(struct amavis_sql *q, const char *rcpt, const char *sender, bool *kept)
+{
+	char *sql = NULL;
+	dbi_result res;
+	bool found = false;
+
+	if (asprintf(&sql, "SELECT w.auto FROM wblist w, users u, mailaddr m WHERE w.rid = u.id"
+		     " AND w.sid = m.id AND u.email = %s AND m.email = %s", rcpt, sender) < 0)
+		return amavis_sql_fail(q, "out of memory");
+	res = amavis_sql_exec(q, sql, "check wblist");
+	free(sql);
+	if (res == NULL)
+		return false;
+	if (dbi_result_next_row(res)) {
+		const char *a = dbi_result_get_string_idx(res, 1);
+		found = true;
+		*kept = a == NULL || a[0] != 'Y';
+	}
+	dbi_result_free(res);
+	return found || amavis_sql_fail(q, "the users or mailaddr row went while writing"
+					" (removed by the max_age expiry?)");
+}
+
 /* write_wblist - update our own row, or insert one if there is none */
-static bool write_wblist(struct amavis_sql *q, const char *rcpt, const char *sender, const char *wb)
+static bool write_wblist(struct amavis_sql *q, const char *rcpt, const char *sender,
+			 const char *wb, bool *kept)
 {
 	char *upd = NULL, *ins = NULL;
+	unsigned long long nu = 0, ni = 0;
 	bool ok = false;
 
-	if (asprintf(&upd, "UPDATE wblist SET wb = %s WHERE auto = 'Y' AND wb <> %s"
-		     " AND rid IN (SELECT id FROM users WHERE email = %s)"
-		     " AND sid IN (SELECT id FROM mailaddr WHERE email = %s)",
-		     wb, wb, rcpt, sender) >= 0
-	    && asprintf(&ins, "INSERT INTO wblist (rid, sid, wb, auto)"
-			" SELECT u.id, m.id, %s, 'Y' FROM users u, mailaddr m"
-			" WHERE u.email = %s AND m.email = %s AND NOT EXISTS"
-			" (SELECT 1 FROM wblist w WHERE w.rid = u.id AND w.sid = m.id)",
-			wb, rcpt, sender) >= 0)
-		ok = amavis_sql_do(q, upd, "update wblist", NULL)
-			&& amavis_sql_do(q, ins, "insert wblist", NULL);
+	if (wblist_sql(q, rcpt, sender, wb, &upd, &ins))
+		ok = amavis_sql_do(q, upd, "update wblist", &nu)
+			&& amavis_sql_do(q, ins, "insert wblist", &ni)
+			&& (nu + ni > 0 || pair_row(q, rcpt, sender, kept));
 	else
 		amavis_sql_fail(q, "out of memory");
 	free(upd);
@@ -106,14 +158,14 @@ static bool write_wblist(struct amavis_sql *q, const char *rcpt, const char *sen
 }
 
 /* write_rows - the statements inside the transaction */
-static bool write_rows(struct amavis_sql *q, const struct amavis_job *job)
+static bool write_rows(struct amavis_sql *q, const struct amavis_job *job, bool *kept)
 {
 	char *rcpt = amavis_sql_value(q, job->recipient, email_kind(q, q->bytea_users));
 	char *sender = amavis_sql_value(q, job->sender, email_kind(q, q->bytea_mailaddr));
 	char *wb = amavis_sql_value(q, job->wb, VALUE_TEXT);
 	bool ok = rcpt != NULL && sender != NULL && wb != NULL
 		&& write_users(q, rcpt) && write_mailaddr(q, sender)
-		&& write_wblist(q, rcpt, sender, wb);
+		&& write_wblist(q, rcpt, sender, wb, kept);
 
 	free(rcpt);
 	free(sender);
@@ -122,11 +174,12 @@ static bool write_rows(struct amavis_sql *q, const struct amavis_job *job)
 }
 
 /* amavis_stmt_write - users, mailaddr and wblist in one transaction */
-bool amavis_stmt_write(struct amavis_sql *q, const struct amavis_job *job)
+bool amavis_stmt_write(struct amavis_sql *q, const struct amavis_job *job, bool *kept)
 {
+	*kept = false;
 	if (!begin(q))
 		return false;
-	if (write_rows(q, job) && amavis_sql_do(q, "COMMIT", "commit", NULL))
+	if (write_rows(q, job, kept) && amavis_sql_do(q, "COMMIT", "commit", NULL))
 		return true;
 	rollback(q);
 	return false;

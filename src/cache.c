@@ -52,40 +52,26 @@ struct cache *cache_open(const struct cache_settings *settings)
 	return c;
 }
 
-/* cache_flush_stats - add local counters to the shared header */
-void cache_flush_stats(struct cache *c)
-{
-	if (c->hits)
-		atomic_fetch_add_explicit(&c->hdr->hits, c->hits, memory_order_relaxed);
-	if (c->misses)
-		atomic_fetch_add_explicit(&c->hdr->misses, c->misses, memory_order_relaxed);
-	if (c->stores)
-		atomic_fetch_add_explicit(&c->hdr->stores, c->stores, memory_order_relaxed);
-	c->hits = c->misses = c->stores = 0;
-}
-
-/* cache_close - flush counters, unmap, close */
+/* cache_close - unmap, close */
 void cache_close(struct cache *c)
 {
 	if (c == NULL)
 		return;
 	if (c->aux_locked)
 		cache_aux_unlock(c);
-	cache_flush_stats(c);
 	munmap(c->map, c->geom.file_size);
 	close(c->fd);
 	free(c);
 }
 
-/* count - tally a hit or miss; returns hit */
+/*
+ * count - tally a hit or miss in the shared header at once (one atomic
+ * add, no lock), so that `dnswl -C stats` sees running processes too;
+ * returns hit
+ */
 static bool count(struct cache *c, bool hit)
 {
-	if (hit)
-		c->hits++;
-	else
-		c->misses++;
-	if (c->hits + c->misses >= CACHE_STATS_BATCH)
-		cache_flush_stats(c);
+	atomic_fetch_add_explicit(hit ? &c->hdr->hits : &c->hdr->misses, 1, memory_order_relaxed);
 	return hit;
 }
 
@@ -234,7 +220,7 @@ void cache_put(struct cache *c, const char *list, const char *qname,
 	}
 	cache_slot_store(victim(c, &c->slots[(size_t)b * CACHE_WAYS], &body, now), c->seed, &body);
 	cache_bucket_unlock(c, b);
-	c->stores++;
+	atomic_fetch_add_explicit(&c->hdr->stores, 1, memory_order_relaxed);
 }
 
 /* cache_aux - the aux area shared with other modules */

@@ -163,18 +163,31 @@ bool cache_rec_scan(struct cache *cache, const char *kind, cache_rec_scan_fn *fn
 struct cache *cache_open_existing(const struct cache_settings *settings);
 
 /*
- * cache_admin - `dnswl -C stats|dump|purge`: write to out, return the
- * process exit status (0 ok, 1 error, 2 unknown command).  Opens only an
- * existing file, with the geometry it has; root may inspect a file owned
- * by the dnswl user.  stats: "key: value" lines (file, format, created,
- * purged, entries: USED/TOTAL used (...), hits, misses, stores, oldest,
- * newest, failing list: ...).  dump: "LIST QNAME ANSWER EXPIRES" per live
- * entry (ANSWER: comma-joined addresses, NXDOMAIN or NODATA; EXPIRES in
- * ISO 8601 UTC).  purge: empties entries, failing lists and the aux area
- * under the writers' locks while others keep using the file (rebuilds
- * it if damaged); "no cache file" is not an error for purge.  Problems
- * go to msg_warn (stderr in -C mode).
+ * cache_admin - `dnswl -C stats|dump|purge|forget-failures`: write to
+ * out, return the process exit status (0 ok, 1 error, 2 unknown
+ * command).  Opens only an existing file, with the geometry it has; root
+ * may inspect a file owned by the dnswl user.  stats: "key: value" lines
+ * (file, format, created, purged, entries: USED/TOTAL used (...), hits,
+ * misses, stores, oldest, newest, failing list: ...); the counters
+ * include processes still running.  dump: "LIST QNAME ANSWER EXPIRES" per
+ * live entry (ANSWER: comma-joined addresses, NXDOMAIN or NODATA; EXPIRES
+ * in ISO 8601 UTC).  purge: empties entries, failing lists and the aux
+ * area under the writers' locks while others keep using the file
+ * (rebuilds it if damaged) and says how many answers and which failing
+ * lists it cleared; forget-failures clears only the failing lists.  "no
+ * cache file" is not an error for purge or forget-failures.  Problems go
+ * to msg_warn (stderr in -C mode).
  */
 int cache_admin(const struct cache_settings *settings, const char *command, FILE *out);
+
+/*
+ * cache_check - `dnswl -n`: would serving processes refuse the cache
+ * directory or file (wrong owner, writable by group or others, symbolic
+ * link, wrong type)?  Checks as the user running it, or, for root, as
+ * the user "dnswl" (saying so).  A directory or file that does not exist
+ * yet is fine.  Writes "dnswl: warning: ..." lines with the fix to out;
+ * returns how many problems it found (0 or 1).
+ */
+int cache_check(const struct cache_settings *settings, FILE *out);
 
 #endif

@@ -1,6 +1,7 @@
 /*
- * cache_admin.c - `dnswl -C stats|dump|purge`: look into the cache file
- * and empty it while other processes keep using it.
+ * cache_admin.c - `dnswl -C stats|dump|purge|forget-failures`: look into
+ * the cache file and empty it (or only its failing-list memory) while
+ * other processes keep using it.
  *
  * Admin commands open only an existing file and take its geometry as it
  * is (a different `size` in the config does not rebuild it here).  Root
@@ -145,63 +146,122 @@ unsigned long cache_dump_slots(const struct cache *c, time_t now, FILE *out)
 	return n;
 }
 
-/* purge_slots - empty every bucket under its lock; -1 if one stayed busy */
-static long purge_slots(struct cache *c)
+/* What a purge emptied. */
+struct purged {
+	long live, expired;		/* answers */
+	unsigned lists;			/* failing-list records */
+	char names[512];		/* their zones, comma separated */
+};
+
+/* purge_slots - empty every bucket under its lock; false if one stayed busy */
+static bool purge_slots(struct cache *c, struct purged *p)
 {
 	struct cache_slot copy;
-	long n = 0;
+	time_t now = time(NULL);
 
 	for (uint32_t b = 0; b < c->geom.nbuckets; b++) {
 		if (!cache_bucket_lock(c, b, CACHE_WAIT_ADMIN))
 			return msg_warn("cache %s: bucket %u stayed locked; purge incomplete",
-					c->path, b), -1;
+					c->path, b), false;
 		for (uint32_t w = 0; w < CACHE_WAYS; w++) {
 			struct cache_slot *s = &c->slots[(size_t)b * CACHE_WAYS + w];
 			enum cache_read r = cache_slot_fetch(s, c->seed, 0, &copy);
 
-			n += r == CACHE_RD_OK;
+			if (r == CACHE_RD_OK)
+				*(copy.expires <= (int64_t)now ? &p->expired : &p->live) += 1;
 			if (r != CACHE_RD_EMPTY)
 				cache_slot_clear(s);
 		}
 		cache_bucket_unlock(c, b);
 	}
-	return n;
+	return true;
 }
 
-/* purge_region - zero a region under its lock */
-static bool purge_region(struct cache *c, uint64_t off, uint64_t len, const char *what)
+/* note_list - count one failing-list record about to be forgotten */
+static void note_list(const struct cache_lrec *r, struct purged *p)
 {
-	if (!cache_lock(c, off, len, CACHE_WAIT_ADMIN))
-		return msg_warn("cache %s: %s stayed locked; purge incomplete", c->path, what), false;
-	if (off == c->geom.list_off) {
-		struct cache_lrec empty;
+	char zone[CACHE_NAME_MAX + 1];
 
-		memset(&empty, 0, sizeof(empty));
-		for (unsigned i = 0; i < CACHE_NLISTS; i++)
-			cache_lrec_store(&c->lists[i], c->seed, &empty);
-	} else {
-		memset(c->map + off, 0, len);
+	snprintf(zone, sizeof(zone), "%.*s", (int)r->zonelen, r->zone);
+	str_printable(zone, sizeof(zone), zone);
+	str_appendf(p->names, sizeof(p->names), "%s%s", p->lists ? ", " : "", zone);
+	p->lists++;
+}
+
+/* forget_lists - empty the failing-list table under its lock */
+static bool forget_lists(struct cache *c, struct purged *p)
+{
+	uint64_t off = c->geom.list_off, len = (uint64_t)CACHE_NLISTS * CACHE_LREC_SIZE;
+	struct cache_lrec r, empty;
+
+	if (!cache_lock(c, off, len, CACHE_WAIT_ADMIN))
+		return msg_warn("cache %s: failing-list table stayed locked; not cleared",
+				c->path), false;
+	memset(&empty, 0, sizeof(empty));
+	for (unsigned i = 0; i < CACHE_NLISTS; i++) {
+		if (cache_lrec_fetch(&c->lists[i], c->seed, &r) == CACHE_RD_OK && r.zonelen > 0)
+			note_list(&r, p);
+		cache_lrec_store(&c->lists[i], c->seed, &empty);
 	}
 	cache_unlock(c, off, len);
 	return true;
 }
 
+/* purge_aux - zero the aux area under its lock */
+static bool purge_aux(struct cache *c)
+{
+	if (!cache_lock(c, c->geom.aux_off, c->geom.aux_size, CACHE_WAIT_ADMIN))
+		return msg_warn("cache %s: aux area stayed locked; purge incomplete", c->path), false;
+	memset(c->map + c->geom.aux_off, 0, c->geom.aux_size);
+	cache_unlock(c, c->geom.aux_off, c->geom.aux_size);
+	return true;
+}
+
+/* print_forgotten - the failing lists line of purge and forget-failures */
+static void print_forgotten(const struct purged *p, FILE *out)
+{
+	if (p->lists == 0)
+		fprintf(out, "failing lists: none on record\n");
+	else
+		fprintf(out, "forgot %u failing list%s: %s (asked again from the next request)\n",
+			p->lists, p->lists == 1 ? "" : "s", p->names);
+}
+
 /* do_purge - empty entries, list records and aux area; reset counters */
 static int do_purge(struct cache *c, FILE *out)
 {
-	long n = purge_slots(c);
-	bool ok = n >= 0;
+	struct purged p;
+	bool slots, lists, aux;
 
-	ok &= purge_region(c, c->geom.list_off, (uint64_t)CACHE_NLISTS * CACHE_LREC_SIZE,
-			   "failing-list table");
-	ok &= purge_region(c, c->geom.aux_off, c->geom.aux_size, "aux area");
+	memset(&p, 0, sizeof(p));
+	slots = purge_slots(c, &p);
+	lists = forget_lists(c, &p);
+	aux = purge_aux(c);
 	atomic_store(&c->hdr->hits, 0);
 	atomic_store(&c->hdr->misses, 0);
 	atomic_store(&c->hdr->stores, 0);
 	atomic_store(&c->hdr->purged, (int64_t)time(NULL));
-	if (ok)
-		fprintf(out, "purged %ld entries from %s\n", n, c->path);
-	return ok ? 0 : 1;
+	if (slots)
+		fprintf(out, "purged %ld cached answers from %s (%ld live, %ld expired)\n",
+			p.live + p.expired, c->path, p.live, p.expired);
+	if (lists)
+		print_forgotten(&p, out);
+	if (aux)
+		fprintf(out, "cleared the amavis sender set (read again from the database when"
+			" next needed)\n");
+	return slots && lists && aux ? 0 : 1;
+}
+
+/* do_forget - `-C forget-failures`: only the failing-list memory */
+static int do_forget(struct cache *c, FILE *out)
+{
+	struct purged p;
+
+	memset(&p, 0, sizeof(p));
+	if (!forget_lists(c, &p))
+		return 1;
+	print_forgotten(&p, out);
+	return 0;
 }
 
 /* admin_open - open for an admin command; *rc set when it did not open */
@@ -216,7 +276,7 @@ static struct cache *admin_open(const struct cache_settings *s, bool repair, FIL
 	if (cache_file_open(c, s, repair ? CACHE_REPAIR : CACHE_INSPECT, &missing))
 		return c;
 	if (missing)
-		fprintf(out, "no cache file %s%s\n", c->path, repair ? ": nothing to purge" : "");
+		fprintf(out, "no cache file %s%s\n", c->path, repair ? ": nothing to clear" : "");
 	*rc = missing && repair ? 0 : 1;
 	free(c);
 	return NULL;
@@ -230,25 +290,28 @@ static void admin_close(struct cache *c)
 	free(c);
 }
 
-/* cache_admin - stats, dump, purge */
+/* cache_admin - stats, dump, purge, forget-failures */
 int cache_admin(const struct cache_settings *s, const char *command, FILE *out)
 {
-	bool purge = strcmp(command, "purge") == 0;
+	bool purge = strcmp(command, "purge") == 0, forget = strcmp(command, "forget-failures") == 0;
 	struct cache *c;
 	int rc = 0;
 
-	if (!purge && strcmp(command, "stats") != 0 && strcmp(command, "dump") != 0) {
-		msg_warn("unknown cache command \"%.40s\" (use stats, dump or purge)", command);
+	if (!purge && !forget && strcmp(command, "stats") != 0 && strcmp(command, "dump") != 0) {
+		msg_warn("unknown cache command \"%.40s\" (use stats, dump, purge or"
+			 " forget-failures)", command);
 		return 2;
 	}
 	if (s->file[0] == '\0') {
 		msg_warn("caching is disabled ([cache] file is empty)");
 		return 1;
 	}
-	if ((c = admin_open(s, purge, out, &rc)) == NULL)
+	if ((c = admin_open(s, purge || forget, out, &rc)) == NULL)
 		return rc;
 	if (purge)
 		rc = do_purge(c, out);
+	else if (forget)
+		rc = do_forget(c, out);
 	else if (strcmp(command, "stats") == 0)
 		rc = do_stats(c, out);
 	else

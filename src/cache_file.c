@@ -64,23 +64,19 @@ static bool owner_ok(const struct opener *o, const struct stat *st)
 }
 
 /* trusted - log and refuse what others could have written */
-static bool trusted(const struct opener *o, const struct stat *st, const char *what)
+static bool trusted(const struct opener *o, const struct stat *st, const char *what,
+		    const char *path)
 {
-	const char *path = o->c->path;
+	char why[2 * PATH_MAX + 256], shown[PATH_MAX];
+	struct stat as_us = *st;
 
-	if (!owner_ok(o, st)) {
-		msg_warn("cache %s: %s is owned by uid %lu, not by uid %lu running dnswl: "
-			 "refusing it, running uncached", path, what,
-			 (unsigned long)st->st_uid, (unsigned long)geteuid());
-		return false;
-	}
-	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
-		msg_warn("cache %s: %s is writable by group or others (mode %04o): "
-			 "refusing it, running uncached", path, what,
-			 (unsigned)(st->st_mode & 07777));
-		return false;
-	}
-	return true;
+	str_printable(shown, sizeof(shown), path);
+	if (owner_ok(o, st))
+		as_us.st_uid = geteuid();	/* root inspecting: only the mode counts */
+	if (!cache_trust_problem(&as_us, geteuid(), what, shown, why, sizeof(why)))
+		return true;
+	msg_warn("cache %s: %s: refusing it, running uncached", o->c->path, why);
+	return false;
 }
 
 /* is_symlink - for log lines only: O_NOFOLLOW already refused it */
@@ -117,7 +113,7 @@ static bool open_dir(struct opener *o)
 	if (fstat(o->dirfd, &o->dst) != 0 || !S_ISDIR(o->dst.st_mode))
 		return msg_warn("cache %s: %s is not a directory; running uncached",
 				o->c->path, o->dir), false;
-	return trusted(o, &o->dst, "directory");
+	return trusted(o, &o->dst, "directory", o->dir);
 }
 
 /* random_u64 - a seed for a new file */
@@ -323,7 +319,7 @@ static int try_open(struct opener *o, bool *missing)
 		msg_warn("cache %s: not a regular file; running uncached", o->c->path);
 		return close(fd), -1;
 	}
-	if (!trusted(o, &st, "file"))
+	if (!trusted(o, &st, "file", o->c->path))
 		return close(fd), -1;
 	memset(&g, 0, sizeof(g));
 	return settle(o, fd, judge(fd, &st, &g, why, sizeof(why)), &g, why);

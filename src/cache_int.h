@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -19,9 +20,6 @@
 #define CACHE_WAIT_PUT		50	/* a skipped store only costs a later miss */
 #define CACHE_WAIT_LIST		200
 #define CACHE_WAIT_ADMIN	2000
-
-/* Counters are kept per process and added to the header in batches. */
-#define CACHE_STATS_BATCH	64
 
 /* How cache_file_open treats an existing file. */
 enum cache_mode {
@@ -41,9 +39,6 @@ struct cache {
 	unsigned long min_ttl;
 	unsigned long max_ttl;
 	unsigned long fail_ttl;
-	uint64_t hits;			/* not yet added to the header */
-	uint64_t misses;
-	uint64_t stores;
 	bool aux_locked;
 	char path[PATH_MAX];		/* for log lines */
 };
@@ -80,14 +75,21 @@ static inline uint32_t cache_bucket_of(const struct cache *c, uint64_t h)
 	return (uint32_t)(((h >> 32) * c->geom.nbuckets) >> 32);
 }
 
-/* cache_flush_stats - add this process's counters to the header. */
-void cache_flush_stats(struct cache *c);
-
 /*
  * cache_dump_slots - print live entries, one "list qname answer
  * expires" line each; returns how many.
  */
 unsigned long cache_dump_slots(const struct cache *c, time_t now, FILE *out);
+
+/*
+ * cache_trust_problem - would a directory or file with status st be
+ * refused by a dnswl running as uid want (another owner, or writable by
+ * group or others)?  Returns true with "WHAT is owned by root (uid 0),
+ * not by dnswl (uid 108) running dnswl (fix: chown dnswl: PATH)" or the
+ * mode problem and its fix in buf; false when it would be trusted.
+ */
+bool cache_trust_problem(const struct stat *st, uid_t want, const char *what,
+			 const char *path, char *buf, size_t size);
 
 /* cache_time - ISO 8601 UTC text for t into buf; "never" for 0. */
 const char *cache_time(int64_t t, char *buf, size_t size);

@@ -123,7 +123,7 @@ bool cache_rec_update(struct cache *c, const char *kind, const char *name,
 	if (fn(arg, found, &rec)) {
 		rec_encode(&rec, &body);
 		cache_slot_store(live != NULL ? live : rec_victim(c, base, now), c->seed, &body);
-		c->stores++;
+		atomic_fetch_add_explicit(&c->hdr->stores, 1, memory_order_relaxed);
 	}
 	cache_bucket_unlock(c, b);
 	return true;

@@ -74,6 +74,7 @@ struct sql_settings {
 	long mailaddr_priority;
 	long policy_preset;
 	unsigned long cleanup_interval;	/* seconds */
+	unsigned long max_age;		/* auto rows not refreshed: removed after (s); 0 never */
 	unsigned long timeout;		/* connect/statement, seconds */
 	bool localpart_lowercase;
 };

@@ -72,11 +72,11 @@ void cfg_print(const struct config *cfg, FILE *fp)
 		"fail_ttl = %lu\n", c->file, c->size, c->min_ttl, c->max_ttl, c->fail_ttl);
 	fprintf(fp, "\n[sql]\nuse_sql = %s\nverbose_sql = %s\ndsn = %s\n"
 		"policy_priority = %ld\nmailaddr_priority = %ld\npolicy_preset = %ld\n"
-		"cleanup_interval = %lu\ntimeout = %lu\nlocalpart_lowercase = %s\n",
+		"cleanup_interval = %lu\ntimeout = %lu\nlocalpart_lowercase = %s\nmax_age = %lu\n",
 		q->use_sql ? "yes" : "no", q->verbose_sql ? "yes" : "no",
 		q->dsn[0] ? "(set, not shown)" : "", q->policy_priority,
 		q->mailaddr_priority, q->policy_preset, q->cleanup_interval,
-		q->timeout, q->localpart_lowercase ? "yes" : "no");
+		q->timeout, q->localpart_lowercase ? "yes" : "no", q->max_age);
 	cfg_grey_print(&cfg->grey, fp);
 	print_sites(cfg, LIST_IP, fp);
 	print_sites(cfg, LIST_DOMAIN, fp);

@@ -15,10 +15,14 @@
 #include "str.h"
 
 
-/* cfg_error - record the first error with file and line */
+/*
+ * cfg_error - record the first error with file and line.  Values from
+ * the file are quoted in it: control bytes become '?', so the error
+ * stays one line on the terminal (dnswl -n) as in the log.
+ */
 void cfg_error(struct cfg_state *st, const char *fmt, ...)
 {
-	char msg[512];
+	char msg[512], raw[CFG_ERR_MAX];
 	va_list ap;
 
 	if (st->failed)
@@ -26,11 +30,12 @@ void cfg_error(struct cfg_state *st, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	st->error[0] = '\0';
+	raw[0] = '\0';
 	if (st->line > 0)
-		str_appendf(st->error, sizeof(st->error), "%s:%d: %s", st->path, st->line, msg);
+		str_appendf(raw, sizeof(raw), "%s:%d: %s", st->path, st->line, msg);
 	else
-		str_appendf(st->error, sizeof(st->error), "%s: %s", st->path, msg);
+		str_appendf(raw, sizeof(raw), "%s: %s", st->path, msg);
+	str_printable(st->error, sizeof(st->error), raw);
 	st->failed = true;
 }
 
@@ -79,6 +84,7 @@ void cfg_defaults(struct config *cfg)
 	cfg->cache.fail_ttl = 30;
 	cfg->sql.policy_preset = 0;
 	cfg->sql.cleanup_interval = 60;
+	cfg->sql.max_age = 2592000;
 	cfg->sql.timeout = 5;
 	cfg->sql.localpart_lowercase = true;
 	cfg_grey_defaults(&cfg->grey);
@@ -260,6 +266,8 @@ void cfg_sql(struct cfg_state *st, const char *name, const char *value)
 		cfg_uint(st, name, value, 0, 86400, &q->cleanup_interval);
 	else if (cfg_key(st, name, "timeout"))
 		cfg_uint(st, name, value, 1, 300, &q->timeout);
+	else if (cfg_key(st, name, "max_age"))
+		cfg_uint(st, name, value, 0, 3650ul * 86400, &q->max_age);
 	else
 		cfg_unknown_key(st, "sql", name);
 }

@@ -137,8 +137,10 @@ void dns_parse_reply(const unsigned char *buf, int len, struct dns_answer *ans)
 	}
 	switch (ns_msg_getflag(msg, ns_f_rcode)) {
 	case ns_r_noerror:
-		if (!dns_collect_a(&msg, ans))
+		if (!dns_collect_a(&msg, ans)) {
+			memset(ans, 0, sizeof(*ans));	/* no partial addresses */
 			ans->status = DNS_MALFORMED;
+		}
 		else if (ans->naddr > 0)
 			ans->status = DNS_ANSWER;
 		else {

@@ -28,25 +28,12 @@ struct run {
 	long long now;
 };
 
-/* now_expr - the database's clock in whole seconds since the epoch */
-static const char *now_expr(const struct amavis_sql *q)
-{
-	switch (amavis_sql_driver(q)) {
-	case AMAVIS_PGSQL:
-		return "CAST(FLOOR(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP)) AS BIGINT)";
-	case AMAVIS_MYSQL:
-		return "UNIX_TIMESTAMP()";
-	default:
-		return "CAST(strftime('%s', 'now') AS INTEGER)";
-	}
-}
-
 /* upsert_tail - how an INSERT updates the row it collides with */
 static const char *upsert_tail(const struct amavis_sql *q, const char *keycol)
 {
 	static char buf[64];
 
-	if (amavis_sql_driver(q) == AMAVIS_MYSQL)
+	if (q->dsn.driver == AMAVIS_MYSQL)
 		return "ON DUPLICATE KEY UPDATE";
 	snprintf(buf, sizeof(buf), "ON CONFLICT (%s) DO UPDATE SET", keycol);
 	return buf;
@@ -59,7 +46,7 @@ static const char *newval(const struct amavis_sql *q, const char *col)
 	static unsigned n;
 	char *b = buf[n++ % 4];
 
-	if (amavis_sql_driver(q) == AMAVIS_MYSQL)
+	if (q->dsn.driver == AMAVIS_MYSQL)
 		snprintf(b, sizeof(buf[0]), "VALUES(%s)", col);
 	else
 		snprintf(b, sizeof(buf[0]), "excluded.%s", col);
@@ -84,7 +71,7 @@ static bool read_state(struct amavis_sql *q, struct run *x, bool *tfound, struct
 	snprintf(sql, sizeof(sql), "SELECT %s, t.first_seen, t.last_seen, t.passed, n.passes, "
 		 "n.counted, n.last_seen FROM (SELECT 1 AS one) AS x LEFT JOIN grey_triplet t "
 		 "ON t.triplet = %s LEFT JOIN grey_network n ON n.network = %s",
-		 now_expr(q), x->key, x->net);
+		 amavis_sql_now(q), x->key, x->net);
 	if ((r = amavis_sql_exec(q, sql, "read greylist state")) == NULL)
 		return false;
 	if (!dbi_result_next_row(r)) {
@@ -165,7 +152,7 @@ static bool clean_table(struct amavis_sql *q, struct run *x, const char *table, 
 	char sql[SQL_MAX];
 	unsigned long long n = 0;
 
-	if (amavis_sql_driver(q) == AMAVIS_MYSQL)
+	if (q->dsn.driver == AMAVIS_MYSQL)
 		snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE expires <= %lld LIMIT %d",
 			 table, x->now, CLEAN_BATCH);
 	else
@@ -216,7 +203,7 @@ static bool do_counts(struct amavis_sql *q, void *arg)
 	struct grey_counts *k = &x->res->counts;
 	unsigned long e1 = 0, e2 = 0, pend = 0;
 	char sql[SQL_MAX];
-	const char *now = now_expr(q);
+	const char *now = amavis_sql_now(q);
 
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM grey_triplet WHERE expires > %s "
 		 "AND passed = 0", now);
@@ -264,7 +251,7 @@ static bool do_drop(struct amavis_sql *q, void *arg)
 static bool quote_then(struct amavis_sql *q, void *arg)
 {
 	struct run *x = arg;
-	enum value_kind kind = amavis_sql_driver(q) == AMAVIS_MYSQL ? VALUE_EMAIL : VALUE_TEXT;
+	enum value_kind kind = q->dsn.driver == AMAVIS_MYSQL ? VALUE_EMAIL : VALUE_TEXT;
 	bool ok;
 
 	free(x->net);

@@ -42,7 +42,8 @@ static _Noreturn void usage(void)
 	fprintf(stderr, "usage: dnswl [-c FILE]                  serve Postfix (spawn)\n"
 		"       dnswl -n [-v] [-c FILE]          check the config\n"
 		"       dnswl -q ADDRESS [NAME] [-c FILE] ask every list\n"
-		"       dnswl -C stats|dump|purge [-c FILE] cache admin\n"
+		"       dnswl -C stats|dump|purge|forget-failures [-c FILE]\n"
+		"                                         cache admin\n"
 		"       dnswl [-c FILE] -C greylist [delete ADDRESS[/PREFIX] [SENDER RECIPIENT]]\n"
 		"       dnswl -V                          version\n");
 	exit(2);
@@ -86,6 +87,7 @@ static int check_config(const struct config *cfg, bool verbose)
 	if (cfg->ignored[0] != '\0')
 		fprintf(stderr, "dnswl: notice: %s: ignored dnswl.py daemon keys: %s"
 			"(spawn(8) starts dnswl; it does not listen)\n", cfg->path, cfg->ignored);
+	cache_check(&cfg->cache, stderr);
 	if (verbose)
 		cfg_print(cfg, stdout);
 	return 0;
@@ -119,6 +121,20 @@ static int run_serve(const struct config *cfg)
 	amavis_close(amavis);
 	lookup_close(&ctx);
 	return status;
+}
+
+/*
+ * query_settings - root's `dnswl -q` runs uncached: a cache directory or
+ * file it created would be root's, and every serving process would then
+ * refuse it and run uncached.
+ */
+static void query_settings(struct config *cfg)
+{
+	if (geteuid() != 0 || cfg->cache.file[0] == '\0')
+		return;
+	fprintf(stderr, "dnswl: notice: running as root: not using the cache (run -q as the"
+		" user dnswl runs as to read and fill it)\n");
+	cfg->cache.file[0] = '\0';
 }
 
 /* run_query - `dnswl -q` */
@@ -155,6 +171,7 @@ int main(int argc, char **argv)
 	case MODE_CHECK:
 		return check_config(&cfg, opts.verbose);
 	case MODE_QUERY:
+		query_settings(&cfg);
 		return run_query(&cfg, opts.arg, opts.name);
 	case MODE_CACHE:
 		if (strcmp(opts.arg, "greylist") == 0)

@@ -38,7 +38,8 @@ static const char *or_empty(const char *s)
 
 /* serve_log - the one info line per decision */
 static void serve_log(const struct policy_request *req, const struct decision *d,
-		      const struct grey_result *gr, const char *action, long ms)
+		      const struct grey_result *gr, const char *action, enum amavis_outcome sql,
+		      long ms)
 {
 	char line[LOG_LINE_MAX];
 
@@ -51,7 +52,8 @@ static void serve_log(const struct policy_request *req, const struct decision *d
 	str_appendf(line, sizeof(line), "%sboost=%.1f ", d->nlists ? " " : "", d->boost);
 	if (gr->reason[0] != '\0')
 		str_appendf(line, sizeof(line), "greylist=%s ", gr->reason);
-	str_appendf(line, sizeof(line), "action=%s elapsed_ms=%ld", action, ms);
+	str_appendf(line, sizeof(line), "action=%s amavis=%s elapsed_ms=%ld", action,
+		    amavis_outcome_name(sql), ms);
 	msg_info("%s", line);
 }
 
@@ -75,13 +77,14 @@ static bool serve_one(const struct config *cfg, struct lookup_ctx *ctx, struct a
 	struct decision d;
 	struct grey_result gr;
 	const char *action;
+	enum amavis_outcome sql;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	decide(ctx, cfg, req->client_address, req->client_name, &d);
 	action = decision_action(cfg, &d);
 	serve_grey(grey, req, &d, &action, &gr);
-	amavis_after_decision(amavis, req->protocol_state, req->sender, req->recipient, &d);
-	serve_log(req, &d, &gr, action, elapsed_ms(&start));
+	sql = amavis_after_decision(amavis, req->protocol_state, req->sender, req->recipient, &d);
+	serve_log(req, &d, &gr, action, sql, elapsed_ms(&start));
 	if (!policy_reply(out, action)) {
 		msg_warn("cannot write the reply: Postfix went away");
 		return false;

@@ -7,8 +7,8 @@
  * file's aux area): processes with the same file play dnswl processes
  * on one host, different files play different MX hosts.
  *
- * usage: amavis_drive -d DSN [-a AREA] [-i INTERVAL] [-t TIMEOUT] [-c] [-v]
- *                     [-L LOGFILE] [-s] REQUEST...
+ * usage: amavis_drive -d DSN [-a AREA] [-i INTERVAL] [-t TIMEOUT] [-m MAX_AGE]
+ *                     [-c] [-v] [-L LOGFILE] [-s] REQUEST...
  *   w SENDER RCPT BOOST   whitelisted RCPT request
  *   n SENDER RCPT         not listed
  *   f SENDER RCPT         tempfail (a list failed)
@@ -18,6 +18,7 @@
  *   wait FILE             wait until FILE exists (the test's answer)
  * -c: localpart case as given (default: lowercased, as amavis does)
  * -s: print counters and the slowest request on stdout
+ *     (outcomes=: what each request did, as the decision log line says it)
  */
 #include "config.h"
 
@@ -36,6 +37,7 @@
 #define AREA_SIZE (256 * 1024)
 
 static int area_fd = -1;
+static char outcomes[4096];	/* what each request did, comma separated */
 
 /* area_lock / area_unlock - fcntl lock on the area file, like the cache's */
 static bool area_lock(void *ctx)
@@ -132,7 +134,8 @@ static int request(struct amavis *a, char **av, int ac, long long *slowest)
 	} else if (strcmp(av[0], "n") != 0 || ac < 3) {
 		msg_fatal("bad request at '%s'", av[0]);
 	}
-	amavis_after_decision(a, state, av[1], av[2], &d);
+	str_appendf(outcomes, sizeof(outcomes), "%s%s", outcomes[0] ? "," : "",
+		    amavis_outcome_name(amavis_after_decision(a, state, av[1], av[2], &d)));
 	if (now_ms() - t0 > *slowest)
 		*slowest = now_ms() - t0;
 	return used + (state[0] != 'R');
@@ -145,28 +148,29 @@ static void print_stats(const struct amavis *a, long long slowest)
 
 	amavis_get_stats(a, &st);
 	printf("writes=%lu cleans=%lu refreshes=%lu skipped=%lu failures=%lu backoffs=%lu"
-	       " deleted=%lu connects=%lu statements=%lu slowest_ms=%lld\n",
+	       " deleted=%lu connects=%lu statements=%lu expired=%lu slowest_ms=%lld outcomes=%s\n",
 	       st.writes, st.cleans, st.refreshes, st.skipped, st.failures, st.backoffs,
-	       st.deleted, st.connects, st.statements, slowest);
+	       st.deleted, st.connects, st.statements, st.expired, slowest, outcomes);
 }
 
 int main(int argc, char **argv)
 {
 	struct sql_settings s = {.use_sql = true, .policy_priority = 0, .mailaddr_priority = 0,
 				 .policy_preset = 1, .cleanup_interval = 60, .timeout = 3,
-				 .localpart_lowercase = true};
+				 .localpart_lowercase = true, .max_age = 2592000};
 	struct amavis_shm shm = {0};
 	bool stats = false;
 	long long slowest = 0;
 	int c;
 
 	msg_init("dnswl", MSG_STDERR, 0);
-	while ((c = getopt(argc, argv, "+a:cd:i:L:st:v")) != -1) {
+	while ((c = getopt(argc, argv, "+a:cd:i:L:m:st:v")) != -1) {
 		switch (c) {
 		case 'a': map_area(optarg, &shm); break;
 		case 'c': s.localpart_lowercase = false; break;
 		case 'd': str_copy(s.dsn, sizeof(s.dsn), optarg); break;
 		case 'i': s.cleanup_interval = strtoul(optarg, NULL, 10); break;
+		case 'm': s.max_age = strtoul(optarg, NULL, 10); break;
 		case 'L': if (!msg_set_file(optarg)) msg_fatal("%s: cannot open", optarg); break;
 		case 's': stats = true; break;
 		case 't': s.timeout = strtoul(optarg, NULL, 10); break;

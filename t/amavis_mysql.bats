@@ -100,6 +100,38 @@ setup() {
 	case_pgsql_text_email_columns
 }
 
+@test "mysql: max_age: old auto rows go with the users/mailaddr rows only dnswl used; the rest stays" {
+	case_max_age_removes_old_auto_rows
+}
+
+@test "mysql: max_age: a refreshed row stays, then goes once it is max_age old" {
+	case_max_age_refreshed_rows_stay
+}
+
+@test "mysql: max_age = 0 keeps dnswl's rows forever" {
+	case_max_age_zero_keeps_forever
+}
+
+@test "mysql: max_age: bounded batches, the next one at once while there is more" {
+	case_max_age_batches
+}
+
+@test "mysql: upgrade-mysql.sql upgrades a database of an earlier dnswl, and is safe to run twice" {
+	case_upgrade_from_earlier_dnswl
+}
+
+@test "mysql: each request says what the writer did" {
+	case_outcomes
+}
+
+@test "mysql: dnswl: the decision line says amavis=written, kept, deleted, skipped" {
+	bb_decision_line_says_amavis
+}
+
+@test "mysql: dnswl: max_age removes an old row through the real binary" {
+	bb_max_age
+}
+
 @test "mysql: dnswl: whitelisted client gives the boost, a non-whitelisted one takes it back" {
 	bb_whitelisted_then_not
 }

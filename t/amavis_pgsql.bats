@@ -100,6 +100,38 @@ setup() {
 	case_pgsql_text_email_columns
 }
 
+@test "pgsql: max_age: old auto rows go with the users/mailaddr rows only dnswl used; the rest stays" {
+	case_max_age_removes_old_auto_rows
+}
+
+@test "pgsql: max_age: a refreshed row stays, then goes once it is max_age old" {
+	case_max_age_refreshed_rows_stay
+}
+
+@test "pgsql: max_age = 0 keeps dnswl's rows forever" {
+	case_max_age_zero_keeps_forever
+}
+
+@test "pgsql: max_age: bounded batches, the next one at once while there is more" {
+	case_max_age_batches
+}
+
+@test "pgsql: upgrade-pgsql.sql upgrades a database of an earlier dnswl, and is safe to run twice" {
+	case_upgrade_from_earlier_dnswl
+}
+
+@test "pgsql: each request says what the writer did" {
+	case_outcomes
+}
+
+@test "pgsql: dnswl: the decision line says amavis=written, kept, deleted, skipped" {
+	bb_decision_line_says_amavis
+}
+
+@test "pgsql: dnswl: max_age removes an old row through the real binary" {
+	bb_max_age
+}
+
 @test "pgsql: dnswl: whitelisted client gives the boost, a non-whitelisted one takes it back" {
 	bb_whitelisted_then_not
 }

@@ -269,6 +269,29 @@ static void test_set(void)
 	free(shm.base);
 }
 
+/* test_expire_schedule - one max_age batch at a time, then a pause */
+static void test_expire_schedule(void)
+{
+	size_t size = 256 * 1024;
+	struct amavis_shm shm = {calloc(1, size), size, test_lock, test_unlock, NULL};
+	struct amavis_shm none = {NULL, 0, test_lock, test_unlock, NULL};
+	time_t now = 2000000;
+
+	ok(amavis_set_expire_claim(&shm, now, 300, 10), "fresh area: expiry due, claimed");
+	ok(!amavis_set_expire_claim(&shm, now + 1, 300, 10), "claimed: nobody else runs one");
+	ok(amavis_set_expire_claim(&shm, now + 11, 300, 10), "a claim older than its ttl is void");
+	amavis_set_expire_done(&shm, now + 311);
+	ok(!amavis_set_expire_claim(&shm, now + 12, 300, 10), "done: not due before `next`");
+	ok(amavis_set_expire_claim(&shm, now + 311, 300, 10), "due again at `next`");
+	amavis_set_expire_done(&shm, now + 311);
+	ok(amavis_set_expire_claim(&shm, now + 311, 300, 10), "a full batch: next one at once");
+	amavis_set_expire_done(&shm, now + 5000);
+	ok(amavis_set_expire_claim(&shm, now + 312, 300, 10), "`next` far ahead (clock went back): due");
+	ok(!amavis_set_expire_claim(&none, now, 300, 10), "no area: never claimed here");
+	ok(locks_held == 0, "every lock released");
+	free(shm.base);
+}
+
 int main(void)
 {
 	msg_init("amavis_unit", MSG_STDERR, 0);
@@ -276,6 +299,7 @@ int main(void)
 	test_addr();
 	test_wb();
 	test_set();
+	test_expire_schedule();
 	printf("1..%d\n", ntest);
 	return nfail != 0;
 }

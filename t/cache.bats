@@ -115,15 +115,43 @@ stats_field() {
 	assert_output --partial " swl.test=127.0.2.1:cache:"
 }
 
+# as_user CMD... - CMD as an unprivileged user when root (nobody), else as is
+as_user() {
+	if [[ $(id -u) -eq 0 ]]; then
+		setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups -- "$@"
+	else
+		"$@"
+	fi
+}
+
 @test "dnswl -q says which answers came from the cache" {
-	cfg
-	run dnswl_cmd -c "$CFG" -q 192.0.2.2 mx.example.com
+	local d=$T
+	if [[ $(id -u) -eq 0 ]]; then
+		# root's -q runs uncached: ask as nobody, in a directory nobody can reach
+		d=$(mktemp -d /tmp/dnswl-q.XXXXXX)
+		chmod 755 "$d"
+		install -d -o nobody -m 0700 "$d/cache"
+	fi
+	cfg cache.file="$d/cache/dnswl.cache"
+	cp "$CFG" "$d/q.cfg" && chmod 644 "$d/q.cfg"
+	run as_user "$DNSWL" -c "$d/q.cfg" -q 192.0.2.2 mx.example.com
 	assert_success
 	assert_line --regexp "^list swl\.test .* answer 127\.0\.2\.1 from dns: match$"
-	run dnswl_cmd -c "$CFG" -q 192.0.2.2 mx.example.com
+	run as_user "$DNSWL" -c "$d/q.cfg" -q 192.0.2.2 mx.example.com
 	assert_success
 	assert_line --regexp "^list swl\.test .* answer 127\.0\.2\.1 from cache: match$"
 	assert_line --regexp "^list dwl\.test .* answer 127\.0\.2\.1 from cache: match$"
+	[[ $d == "$T" ]] || rm -rf "$d"
+}
+
+@test "root's dnswl -q runs uncached and creates no root-owned cache directory" {
+	[[ $(id -u) -eq 0 ]] || skip "needs root"
+	cfg
+	run "$DNSWL" -c "$CFG" -q 192.0.2.2 mx.example.com
+	assert_success
+	assert_line "dnswl: notice: running as root: not using the cache (run -q as the user dnswl runs as to read and fill it)"
+	assert_line --regexp "^list swl\.test .* from dns: match$"
+	[[ ! -e $T/cache ]] || fail "root's -q created $(stat -c '%U %n' "$T/cache")"
 }
 
 @test "the cache file is created 0600 in a 0700 directory" {
@@ -326,7 +354,7 @@ refused_case() {
 }
 
 @test "refused: a cache file writable by others (0666)" {
-	refused_case 'chmod 0666 "$CACHE"' "file is writable by group or others \(mode 0666\)"
+	refused_case 'chmod 0666 "$CACHE"' "file is writable by group or others \(mode 0666\) \(fix: chmod go-w $CACHE\)"
 }
 
 @test "refused: a cache directory writable by others (0777)" {
@@ -335,12 +363,14 @@ refused_case() {
 
 @test "refused: a cache file owned by another user" {
 	[[ $(id -u) == 0 ]] || skip "needs root to give the file to nobody"
-	refused_case 'chown nobody "$CACHE"' "file is owned by uid $(id -u nobody), not by uid 0"
+	refused_case 'chown nobody "$CACHE"' \
+		"file is owned by nobody \\(uid $(id -u nobody)\\), not by root \\(uid 0\\) running dnswl \\(fix: chown root: $CACHE\\)"
 }
 
 @test "refused: a cache directory owned by another user" {
 	[[ $(id -u) == 0 ]] || skip "needs root to give the directory to nobody"
-	refused_case 'chown nobody "$T/cache"' "directory is owned by uid $(id -u nobody)"
+	refused_case 'chown nobody "$T/cache"' \
+		"directory is owned by nobody \\(uid $(id -u nobody)\\), not by root \\(uid 0\\) running dnswl \\(fix: chown root: $T/cache\\)"
 }
 
 @test "refused: the cache file is a symbolic link" {
@@ -383,10 +413,80 @@ refused_case() {
 	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
 	run dnswl_cmd -c "$CFG" -C purge
 	assert_success
-	assert_output --regexp "purged 2 entries"
+	assert_line "purged 2 cached answers from $CACHE (2 live, 0 expired)"
+	assert_line "failing lists: none on record"
+	assert_line "cleared the amavis sender set (read again from the database when next needed)"
 	assert_equal "$(stats_field entries)" "0/1000 used (0 expired, 0 damaged, 0 being written)"
 	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
 	assert_decision " swl.test=127.0.2.1:dns:"
+}
+
+@test "dnswl -C stats counts the hits of a process that is still running" {
+	local i
+	cfg
+	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"	# fills the cache
+	coproc DNSWL_RUNNING { exec "$DNSWL" -c "$CFG" 2>/dev/null; }
+	for i in 1 2 3; do
+		policy_request 192.0.2.2 mx.example.com "$FROM" "$TO" >&"${DNSWL_RUNNING[1]}"
+		read -r -t 30 line <&"${DNSWL_RUNNING[0]}" || fail "no reply $i"
+		[[ $line == action=OK ]] || fail "reply $i: $line"
+		read -r -t 30 line <&"${DNSWL_RUNNING[0]}"
+	done
+	# three requests, two lists each, all from the cache; the process still runs
+	kill -0 "$DNSWL_RUNNING_PID" || fail "dnswl exited early"
+	assert_equal "$(stats_field hits)" 6
+	exec {DNSWL_RUNNING[1]}>&-
+	wait "$DNSWL_RUNNING_PID"
+}
+
+@test "dnswl -C purge and forget-failures say which failing lists they forgot" {
+	own_server
+	cfg
+	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
+	dnstest_stop
+	run_policy 192.0.2.1 mx.example.net "$FROM" "$TO"
+	run_policy 192.0.2.3 mx.example.org "$FROM" "$TO"
+	run "$DNSWL" -c "$CFG" -C stats
+	assert_line --regexp "^failing list: swl\.test 2 failures since .*, skipped until "
+	run "$DNSWL" -c "$CFG" -C forget-failures
+	assert_success
+	assert_output "forgot 2 failing lists: swl.test, dwl.test (asked again from the next request)"
+	run "$DNSWL" -c "$CFG" -C stats
+	refute_line --partial "failing list:"
+	assert_line --regexp "^entries: [1-9]"	# the answers stay
+	run "$DNSWL" -c "$CFG" -C forget-failures
+	assert_output "failing lists: none on record"
+	run_policy 192.0.2.1 mx.example.net "$FROM" "$TO"
+	run_policy 192.0.2.3 mx.example.org "$FROM" "$TO"
+	run "$DNSWL" -c "$CFG" -C purge
+	assert_success
+	assert_line --regexp "^purged [1-9][0-9]* cached answers from "
+	assert_line --regexp "^forgot 2 failing lists: (swl\.test, dwl\.test|dwl\.test, swl\.test) "
+}
+
+@test "dnswl -n reports a cache directory or file the serving user would refuse" {
+	cfg
+	run_policy 192.0.2.2 mx.example.com "$FROM" "$TO"
+	run "$DNSWL" -n -c "$CFG"
+	assert_success
+	assert_output ''
+	chmod 0770 "$T/cache"
+	run "$DNSWL" -n -c "$CFG"
+	assert_success
+	assert_output --partial "warning: cache: directory $T/cache is writable by group or others (mode 0770) (fix: chmod go-w $T/cache): serving dnswl processes would refuse it"
+	chmod 0700 "$T/cache"
+	[[ $(id -u) -eq 0 ]] || skip "the owner cases need root"
+	if id dnswl >/dev/null 2>&1; then
+		# root runs -n: the check is made as the dnswl user, and says so
+		run "$DNSWL" -n -c "$CFG"
+		assert_output --partial "directory $T/cache is owned by root (uid 0), not by dnswl (uid $(id -u dnswl)) running dnswl (fix: chown dnswl: $T/cache)"
+		assert_output --partial "(checked as user dnswl, uid $(id -u dnswl): -n runs as root)"
+	else
+		chown nobody "$T/cache"
+		run "$DNSWL" -n -c "$CFG"
+		assert_output --partial "directory $T/cache is owned by nobody (uid $(id -u nobody)), not by root (uid 0) running dnswl (fix: chown root: $T/cache)"
+		assert_output --partial "(checked as root: there is no user dnswl)"
+	fi
 }
 
 @test "dnswl -C with no cache file, and with caching off" {

@@ -397,7 +397,6 @@ static void test_admin(struct cache *c)
 	struct dns_answer got;
 	unsigned char *aux = cache_aux(c, NULL);
 
-	cache_flush_stats(c);
 	ok(run_admin(&s, "stats", out, sizeof(out)) == 0 && strstr(out, "/1000 used")
 	   && strstr(out, "hits: ") && strstr(out, "misses: ") && strstr(out, "oldest: ")
 	   && strstr(out, "newest: ") && strstr(out, "created: "), "stats shows used/total, hits, misses, oldest, newest");

@@ -62,7 +62,7 @@ setup() {
 	assert_stderr_empty
 	assert_decision "decision: client=mx.example.com[192.0.2.1]" \
 		"sender=<a@example.com>" "recipient=<b@example.org>" \
-		" swl.test=127.0.10.0:dns:-20.0 " " boost=-20.0 " " action=OK " " elapsed_ms="
+		" swl.test=127.0.10.0:dns:-20.0 " " boost=-20.0 " " action=OK " " amavis=off " " elapsed_ms="
 	assert_decision_re 'elapsed_ms=[0-9]+$'
 }
 

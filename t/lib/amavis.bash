@@ -372,6 +372,150 @@ _wait_file() {
 	return 1
 }
 
+# age_rows SECONDS SENDER... - time passes for the auto rows of these
+# senders: their dnswl_seen goes back SECONDS (no sleeping)
+age_rows() {
+	local secs=$1 keys="" k
+	shift
+	for k; do keys+=${keys:+, }$(db_hex "$k"); done
+	db_sql "$DB" "UPDATE wblist SET dnswl_seen = dnswl_seen - $secs WHERE auto = 'Y'
+		AND sid IN (SELECT id FROM mailaddr WHERE email IN ($keys))" >/dev/null
+}
+
+# emails TABLE - the table's addresses, sorted, one line
+emails() {
+	db_sql "$DB" "SELECT $(db_email email) FROM $1" | LC_ALL=C sort | paste -sd' '
+}
+
+case_max_age_removes_old_auto_rows() {
+	clock_at 0	# the batch claim: one per host every few minutes
+	hand_row 'carol@example.org' 'old@example.com' '-5.0'
+	drive w 'old@example.com' 'bob@example.org' -10 w 'old@example.com' 'carol@example.org' -10 \
+		w 'fresh@example.com' 'bob@example.org' -10 w 'gone@example.com' 'dave@example.org' -10 \
+		w 'gone@example.com' 'erin@example.org' -10
+	assert_success
+	stat_is outcomes written,kept,written,written,written
+	# erin's users row got a policy from a person: it is in use
+	db_sql "$DB" "UPDATE users SET policy_id = 7 WHERE email = $(db_hex erin@example.org)" >/dev/null
+	# 31 days pass for old@ and gone@ (and for the hand-made row: it is not dnswl's)
+	age_rows 2678400 old@example.com gone@example.com
+	db_sql "$DB" "UPDATE wblist SET dnswl_seen = 1 WHERE auto = 'N'" >/dev/null
+	# another host (area): its first SQL job carries an expiry batch
+	drive -a "$T/area2" n 'stranger@example.net' 'bob@example.org'
+	assert_success
+	stat_is failures 0
+	stat_is expired 5
+	assert_wb 'bob@example.org' 'old@example.com' ''
+	assert_wb 'dave@example.org' 'gone@example.com' ''
+	assert_wb 'erin@example.org' 'gone@example.com' ''
+	assert_wb 'bob@example.org' 'fresh@example.com' '-10.0'
+	assert_wb 'carol@example.org' 'old@example.com' '-5.0'
+	assert_equal "$(emails users)" 'bob@example.org carol@example.org erin@example.org'
+	assert_equal "$(emails mailaddr)" 'fresh@example.com old@example.com'
+	run cat "$LOG"
+	assert_output --partial 'amavis SQL: max_age: removed 3 wblist rows not refreshed for 2592000 s, 1 users and 1 mailaddr rows only dnswl used'
+	# the next batch waits (one per host every few minutes)
+	age_rows 2678400 fresh@example.com
+	drive -a "$T/area2" n 'stranger@example.net' 'bob@example.org'
+	stat_is expired 0
+	assert_wb 'bob@example.org' 'fresh@example.com' '-10.0'
+}
+
+case_max_age_refreshed_rows_stay() {
+	drive -m 1000 w 'alice@example.com' 'bob@example.org' -10
+	age_rows 990 alice@example.com
+	# whitelisted again: the row is refreshed
+	drive -m 1000 -a "$T/area2" w 'alice@example.com' 'bob@example.org' -10
+	stat_is outcomes written
+	age_rows 500 alice@example.com
+	drive -m 1000 -a "$T/area3" n 'stranger@example.net' 'bob@example.org'
+	stat_is expired 0
+	assert_wb 'bob@example.org' 'alice@example.com' '-10.0'
+	age_rows 600 alice@example.com
+	drive -m 1000 -a "$T/area4" n 'stranger@example.net' 'bob@example.org'
+	stat_is expired 3
+	assert_wb 'bob@example.org' 'alice@example.com' ''
+	assert_equal "$(emails users)" ''
+	assert_equal "$(emails mailaddr)" ''
+}
+
+case_max_age_zero_keeps_forever() {
+	drive -m 0 w 'alice@example.com' 'bob@example.org' -10
+	age_rows 315360000 alice@example.com
+	drive -m 0 -a "$T/area2" n 'stranger@example.net' 'bob@example.org'
+	stat_is expired 0
+	assert_wb 'bob@example.org' 'alice@example.com' '-10.0'
+}
+
+case_max_age_batches() {
+	local i args=()
+	for i in $(seq 1 120); do args+=(w "s$i@bulk.example" 'bob@example.org' -10); done
+	drive "${args[@]}"
+	stat_is writes 120
+	db_sql "$DB" "UPDATE wblist SET dnswl_seen = dnswl_seen - 2678400" >/dev/null
+	# a batch takes at most 100 rows per table; the next SQL job (here the
+	# clean of s120@) carries the next batch at once
+	drive -a "$T/area2" n 'stranger@example.net' 'bob@example.org' n 's120@bulk.example' 'bob@example.org'
+	stat_is failures 0
+	stat_is expired 240
+	run db_sql "$DB" "SELECT count(*) FROM wblist"
+	assert_output 0
+	assert_equal "$(emails users)" ''
+	assert_equal "$(emails mailaddr)" ''
+	run grep -c 'max_age: removed 100 wblist rows not refreshed for 2592000 s, 0 users and 100 mailaddr' "$LOG"
+	assert_output 1
+	run grep -c 'max_age: removed 19 wblist rows not refreshed for 2592000 s, 1 users and 20 mailaddr' "$LOG"
+	assert_output 1
+}
+
+case_upgrade_from_earlier_dnswl() {
+	local c
+	# a database made for dnswl 0.1.0: no dnswl_seen, no dnswl_auto
+	[[ $DB_BACKEND != sqlite ]] || db_sql "$DB" "DROP INDEX wblist_dnswl_seen" >/dev/null
+	for c in 'wblist DROP COLUMN dnswl_seen' 'users DROP COLUMN dnswl_auto' 'mailaddr DROP COLUMN dnswl_auto'; do
+		db_sql "$DB" "ALTER TABLE $c" >/dev/null
+	done
+	hand_row 'carol@example.org' 'person@example.com' '-5.0'
+	hand_row 'bob@example.org' 'old@example.com' '-7.0'
+	db_sql "$DB" "UPDATE wblist SET auto = 'Y' WHERE wb = '-7.0'" >/dev/null	# an old dnswl's row
+	# this dnswl cannot write into it, and says so
+	drive w 'alice@example.com' 'bob@example.org' -10
+	stat_is outcomes failed
+	run cat "$LOG"
+	assert_output --regexp 'failed: .*dnswl_(seen|auto)'
+	run db_sql_file "$DB" "$SQL_SRCDIR/upgrade-$DB_BACKEND.sql"
+	[[ $DB_BACKEND == sqlite ]] || assert_success	# (sqlite3: "duplicate column" for auto, local)
+	run db_sql_file "$DB" "$SQL_SRCDIR/upgrade-$DB_BACKEND.sql"	# again: changes nothing
+	[[ $DB_BACKEND == sqlite ]] || assert_success
+	run db_sql "$DB" "SELECT wb, auto, CASE WHEN dnswl_seen IS NULL THEN 1 ELSE 0 END FROM wblist ORDER BY wb"
+	assert_output $'-5.0\tN\t1\n-7.0\tY\t0'	# the old auto row counts from the upgrade
+	assert_wb 'carol@example.org' 'person@example.com' '-5.0'
+	drive -a "$T/area2" w 'alice@example.com' 'bob@example.org' -10 n 'old@example.com' 'bob@example.org'
+	stat_is outcomes written,deleted
+	assert_wb 'bob@example.org' 'alice@example.com' '-10.0'
+	age_rows 2678400 alice@example.com
+	drive -a "$T/area3" n 'stranger@example.net' 'bob@example.org'
+	stat_is expired 2	# alice's row and mailaddr; bob's and old@'s rows predate the marker
+	assert_equal "$(emails users)" 'bob@example.org carol@example.org'
+	assert_equal "$(emails mailaddr)" 'old@example.com person@example.com'
+	assert_wb 'carol@example.org' 'person@example.com' '-5.0'
+}
+
+case_outcomes() {
+	hand_row 'carol@example.org' 'alice@example.com' '-5.0'
+	drive w 'alice@example.com' 'bob@example.org' -10 w 'alice@example.com' 'bob@example.org' -10 \
+		w 'alice@example.com' 'carol@example.org' -10 n 'alice@example.com' 'bob@example.org' \
+		n 'alice@example.com' 'bob@example.org' x DATA 'alice@example.com' 'bob@example.org' \
+		w "$(printf 'y%.0s' $(seq 1 300))@example.com" 'bob@example.org' -10
+	assert_success
+	stat_is outcomes written,written,kept,deleted,skipped,skipped,skipped
+	DSN=$(DB_PORT=$(free_port) db_dsn "$DB")
+	[[ $DB_BACKEND != sqlite ]] || DSN="sqlite://$DB_DIR/missing.db"
+	drive -a "$T/area-down" -t 2 w 'alice@example.com' 'bob@example.org' -10 \
+		n 'alice@example.com' 'bob@example.org'
+	stat_is outcomes failed,backoff
+}
+
 # _db_server_pid - the server's main process
 _db_server_pid() {
 	case $DB_BACKEND in
@@ -476,6 +620,10 @@ bb_database_down() {
 	assert_reply OK DUNNO
 	assert_stderr_empty
 	assert_log 'warning: amavis SQL: whitelisting <alice@example.com> for <bob@example.org> failed: '
+	run decision_line 2
+	assert_output --partial ' action=OK amavis=failed '
+	run decision_line 1
+	assert_output --partial ' action=DUNNO amavis=backoff '
 	run grep -c 'warning: amavis SQL' "$LOG"
 	assert_output 1
 }
@@ -508,6 +656,40 @@ bb_hung_database() {
 	kill -CONT "$pid"
 	assert_reply OK
 	assert_log 'no answer from the database within 1 s'
+}
+
+bb_decision_line_says_amavis() {
+	bb_setup
+	hand_row 'carol@example.org' 'alice@example.com' '-5.0'
+	bb_requests 192.0.2.1 'alice@example.com' 'bob@example.org' \
+		192.0.2.1 'alice@example.com' 'carol@example.org' \
+		192.0.2.20 'alice@example.com' 'bob@example.org' \
+		192.0.2.20 'alice@example.com' 'bob@example.org'
+	assert_reply OK OK DUNNO DUNNO
+	run decision_line 4
+	assert_output --regexp ' action=OK amavis=written elapsed_ms='
+	run decision_line 3
+	assert_output --partial ' action=OK amavis=kept '
+	run decision_line 2
+	assert_output --partial ' action=DUNNO amavis=deleted '
+	run decision_line 1
+	assert_output --partial ' action=DUNNO amavis=skipped '
+}
+
+bb_max_age() {
+	bb_setup
+	bb_requests 192.0.2.1 'alice@example.com' 'bob@example.org' 192.0.2.1 'carol@example.com' 'bob@example.org'
+	assert_reply OK OK
+	age_rows 2678400 alice@example.com
+	# the purge clears the shared schedule too: the next SQL job carries a batch
+	run "$DNSWL" -c "$CFG" -C purge
+	assert_success
+	bb_requests 192.0.2.20 'stranger@example.net' 'bob@example.org'
+	assert_reply DUNNO
+	assert_log 'amavis SQL: max_age: removed 1 wblist rows not refreshed for 2592000 s, 0 users and 1 mailaddr rows only dnswl used'
+	assert_wb 'bob@example.org' 'alice@example.com' ''
+	assert_wb 'bob@example.org' 'carol@example.com' '-20.0'
+	refute_log 'warning: amavis'
 }
 
 bb_two_processes_race() {

@@ -12,10 +12,12 @@
 #   db_server_stop        stop it (teardown_file)
 #   db_new NAME           fresh database NAME with sql/<backend>.sql loaded
 #                         and the dnswl user given the grants README.sql.md
-#                         documents (users, mailaddr: SELECT/INSERT; wblist:
-#                         SELECT/INSERT/UPDATE/DELETE; no policy)
+#                         documents (users, mailaddr: SELECT/INSERT/DELETE;
+#                         wblist: SELECT/INSERT/UPDATE/DELETE; no policy)
 #   db_dsn NAME [USER [PASSWORD]]   the dnswl DSN for it (default dnswl user)
 #   db_sql NAME SQL       run SQL as the admin, rows on stdout (tab separated)
+#   db_sql_file NAME FILE run an SQL script as the admin (errors on stderr;
+#                         sqlite3 goes on after an error, as an admin's would)
 #   db_hex TEXT           TEXT as the backend's literal for an email column
 #   db_amavis_wb NAME RCPT SENDER...   amavis's own wblist query: the wb
 #                         values for recipient RCPT and the sender keys given
@@ -162,7 +164,7 @@ db_new() {
 		"$(_pg_bin psql)" -X -q -v ON_ERROR_STOP=1 -h "$DB_DIR" -p "$DB_PORT" -U admin \
 			-d "$1" -f "$SQL_SRCDIR/pgsql.sql" >/dev/null
 		# the grants sql/README.sql.md documents, and no more
-		_pg_psql "$1" "GRANT SELECT, INSERT ON users, mailaddr TO dnswl;
+		_pg_psql "$1" "GRANT SELECT, INSERT, DELETE ON users, mailaddr TO dnswl;
 			GRANT SELECT, INSERT, UPDATE, DELETE ON wblist TO dnswl;
 			GRANT USAGE ON SEQUENCE users_id_seq, mailaddr_id_seq TO dnswl" >/dev/null
 		;;
@@ -170,8 +172,8 @@ db_new() {
 		_my_client mysql "CREATE DATABASE $1"
 		mariadb --no-defaults --socket="$DB_DIR/sock" -uroot -D "$1" <"$SQL_SRCDIR/mysql.sql"
 		# the grants sql/README.sql.md documents, and no more
-		_my_client mysql "GRANT SELECT, INSERT ON $1.users TO 'dnswl'@'127.0.0.1'"
-		_my_client mysql "GRANT SELECT, INSERT ON $1.mailaddr TO 'dnswl'@'127.0.0.1'"
+		_my_client mysql "GRANT SELECT, INSERT, DELETE ON $1.users TO 'dnswl'@'127.0.0.1'"
+		_my_client mysql "GRANT SELECT, INSERT, DELETE ON $1.mailaddr TO 'dnswl'@'127.0.0.1'"
 		_my_client mysql "GRANT SELECT, INSERT, UPDATE, DELETE ON $1.wblist TO 'dnswl'@'127.0.0.1'"
 		;;
 	esac
@@ -193,6 +195,16 @@ db_sql() {
 	sqlite) sqlite3 -separator $'\t' "$DB_DIR/$1.db" "$2" ;;
 	pgsql) _pg_psql "$1" "$2" ;;
 	mysql) _my_client "$1" "$2" ;;
+	esac
+}
+
+# db_sql_file NAME FILE - run FILE as the admin
+db_sql_file() {
+	case $DB_BACKEND in
+	sqlite) sqlite3 "$DB_DIR/$1.db" <"$2" ;;
+	pgsql) "$(_pg_bin psql)" -X -q -v ON_ERROR_STOP=1 -h "$DB_DIR" -p "$DB_PORT" -U admin \
+		-d "$1" -f "$2" ;;
+	mysql) mariadb --no-defaults --socket="$DB_DIR/sock" -uroot -D "$1" <"$2" ;;
 	esac
 }
 

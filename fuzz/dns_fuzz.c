@@ -1,0 +1,37 @@
+/*
+ * dns_fuzz.c - libFuzzer harness for the DNS answer parser.
+ *
+ * The input is one raw reply as res_nsend would hand it over (header,
+ * question, answer, authority and additional sections; up to
+ * NS_MAXMSG bytes).  dns_parse_reply must classify any bytes without
+ * reading outside them, and what it returns must be a consistent
+ * answer: addresses only with DNS_ANSWER, at most DNS_MAX_ADDRS.
+ *
+ * Build and run (see fuzz/fuzz.am):  make fuzz-dns [FUZZ_SECONDS=60]
+ * Replayed by make check as t/dns_fuzz_replay (fuzz/replay.c).
+ */
+#include "config.h"
+
+#include <arpa/nameser.h>
+
+#include "dns.h"
+#include "fuzz_util.h"
+
+/* LLVMFuzzerTestOneInput - one reply packet */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct dns_answer ans;
+
+	if (size > NS_MAXMSG)
+		return 0;
+	dns_parse_reply(data, (int) size, &ans);
+	fuzz_check(ans.status >= DNS_ANSWER && ans.status <= DNS_ERROR);
+	if (ans.status == DNS_ANSWER)
+		fuzz_check(ans.naddr >= 1 && ans.naddr <= DNS_MAX_ADDRS);
+	else
+		fuzz_check(ans.naddr == 0);
+	if (dns_failed(ans.status))
+		fuzz_check(ans.ttl == 0);
+	fuzz_check(dns_status_name(ans.status)[0] != '\0');
+	return 0;
+}
