@@ -126,16 +126,21 @@ static void apply_step(struct grey *g, const struct grey_request *req,
 	str_copy(out->action, sizeof(out->action), g->s->action);
 }
 
-/* keys - network and triplet key of the request; false if unusable */
+/*
+ * keys - network and triplet key of the request; false if unusable.  A
+ * sender that cannot be normalised is still greylisted, under one key
+ * for all such senders (so it is no way around the greylist).
+ */
 static bool keys(const struct grey *g, const struct grey_request *req,
 		 char *net, size_t netsize, char *key, size_t keysize)
 {
 	char sender[GREY_ADDR_MAX + 1];
 
+	if (!grey_sender_normal(req->sender, sender, sizeof(sender)))
+		str_copy(sender, sizeof(sender), "<unusable>");
 	return present(req->client_address)
 	    && grey_network(req->client_address, (unsigned)g->s->ipv4_prefix,
 			    (unsigned)g->s->ipv6_prefix, net, netsize)
-	    && grey_sender_normal(req->sender, sender, sizeof(sender))
 	    && grey_triplet_key(net, sender, req->recipient, key, keysize);
 }
 

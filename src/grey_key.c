@@ -30,14 +30,14 @@ static bool lower_copy(const char *s, char *buf, size_t size)
 	return true;
 }
 
-/* strip_batv - "prvs=TAG=local" and "msprvs1=TAG=local" to "local" */
+/* strip_batv - "prvs=TAG=local" and "msprvs1=TAG=local" to "local", repeatedly */
 static char *strip_batv(char *local)
 {
 	char *eq;
 
-	if ((strncmp(local, "prvs=", 5) == 0 || strncmp(local, "msprvs1=", 8) == 0)
-	    && (eq = strchr(strchr(local, '=') + 1, '=')) != NULL && eq[1] != '\0')
-		return eq + 1;
+	while ((strncmp(local, "prvs=", 5) == 0 || strncmp(local, "msprvs1=", 8) == 0)
+	       && (eq = strchr(strchr(local, '=') + 1, '=')) != NULL && eq[1] != '\0')
+		local = eq + 1;
 	return local;
 }
 
@@ -103,14 +103,13 @@ static void squash_runs(char *local)
 /* grey_sender_normal - the sender's key form */
 bool grey_sender_normal(const char *sender, char *buf, size_t size)
 {
-	char copy[GREY_ADDR_MAX + 1], *local, *domain, *at, *plus;
+	char copy[GREY_ADDR_MAX + 1], *local, *domain = NULL, *at, *plus;
 
 	if (sender == NULL || *sender == '\0')
 		return str_copy(buf, size, "<>");
 	if (!lower_copy(sender, copy, sizeof(copy)))
 		return false;
 	local = copy;
-	domain = "";
 	if ((at = strrchr(copy, '@')) != NULL) {
 		*at = '\0';
 		domain = at + 1;
@@ -120,8 +119,12 @@ bool grey_sender_normal(const char *sender, char *buf, size_t size)
 	if ((plus = strchr(local, '+')) != NULL && plus != local)
 		*plus = '\0';
 	squash_runs(local);
+	if (*local == '\0' && (domain == NULL || *domain == '\0'))
+		return false;	/* "@": nothing to key on */
 	buf[0] = '\0';
-	return str_appendf(buf, size, "%s%s%s", local, *domain ? "@" : "", domain);
+	/* only the null sender may key as "<>" */
+	return str_appendf(buf, size, "%s%s%s", local, domain ? "@" : "", domain ? domain : "")
+	    && strcmp(buf, "<>") != 0;
 }
 
 /* mask_bytes - keep the first prefix bits of n bytes */

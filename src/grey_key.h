@@ -18,7 +18,8 @@
  * stripped; in the local part, runs of digits and runs of 8 or more hex
  * digits holding a digit (VERP, bounce tags) become one '#'.  The null
  * sender (NULL or "") is "<>".  Returns false when it does not fit in
- * size or holds control characters or blanks.
+ * size, holds control characters or blanks, leaves nothing ("@"), or
+ * would be "<>" without being the null sender.
  */
 bool grey_sender_normal(const char *sender, char *buf, size_t size);
 

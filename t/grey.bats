@@ -178,6 +178,15 @@ HEADER_RE='^PREPEND X-Greylist: delayed [0-9]+ seconds by dnswl at [^;]+; [A-Z][
 	assert_decision "greylist=new"
 }
 
+@test "a sender that cannot be normalised is greylisted all the same" {
+	cfg
+	run_policy "$SUSPECT" unknown "@" "$TO"
+	assert_reply "$DEFER"
+	assert_decision "greylist=new"
+	run_policy "$SUSPECT" unknown "<>+x" "$TO"
+	assert_decision "greylist=early ("
+}
+
 @test "the retry may come from another address of the /24" {
 	cfg
 	run_policy 192.0.2.20 unknown "$FROM" "$TO"

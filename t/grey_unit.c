@@ -71,6 +71,10 @@ static void test_sender(void)
 	is_sender("dead.beef@example.com", "dead.beef@example.com");
 	is_sender("list-bounces+eve=example.org@lists.example", "list-bounces@lists.example");
 	is_sender("no-domain", "no-domain");
+	is_sender("trailing@", "trailing@");
+	is_sender("prvs=1a=prvs=2b=bob@example.com", "bob@example.com");
+	is_sender("@", "FAIL");
+	is_sender("<>+x", "FAIL");
 	is_sender("a b@example.com", "FAIL");
 	is_sender("a\tb@example.com", "FAIL");
 	memset(longer, 'x', sizeof(longer) - 1);
