@@ -25,6 +25,7 @@
 #include "str.h"
 
 #define CLEANUP_MIN	60
+#define BACKOFF_S	10	/* after a failure, leave the database alone this long */
 
 struct sql_store {
 	struct grey_store base;
@@ -34,6 +35,7 @@ struct sql_store {
 	struct sql_helper *helper;
 	char bad_dsn[256];		/* the DSN did not parse: every call faults */
 	long long next_cleanup;		/* monotonic seconds */
+	long long failed_at;		/* last failure, monotonic seconds; 0 none */
 };
 
 /* mono_s - monotonic seconds */
@@ -67,17 +69,27 @@ static void store_main(void *arg, int fd)
 	amavis_sql_free(q);
 }
 
-/* call - one request through the helper; false with err */
+/*
+ * call - one request through the helper; false with err.  After a
+ * failure the next BACKOFF_S seconds fail at once, so a dead database
+ * costs one request the timeout, not every request.
+ */
 static bool call(struct sql_store *st, const struct grey_sql_req *req, struct grey_sql_res *res,
 		 char *err, size_t errsize)
 {
+	long long now = mono_s();
+
 	if (st->bad_dsn[0] != '\0')
 		return snprintf(err, errsize, "%s", st->bad_dsn), false;
-	if (!sql_helper_call(st->helper, req, sizeof(*req), res, sizeof(*res), err, errsize))
-		return false;
-	if (!res->ok)
-		snprintf(err, errsize, "%s", res->err);
-	return res->ok;
+	if (st->failed_at != 0 && now - st->failed_at < BACKOFF_S)
+		return snprintf(err, errsize, "the database failed %lld s ago", now - st->failed_at), false;
+	if (sql_helper_call(st->helper, req, sizeof(*req), res, sizeof(*res), err, errsize)
+	    && (res->ok || (snprintf(err, errsize, "%s", res->err), false))) {
+		st->failed_at = 0;
+		return true;
+	}
+	st->failed_at = mono_s();
+	return false;
 }
 
 /* request - a zeroed request for op on net and key */
