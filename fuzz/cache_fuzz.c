@@ -97,8 +97,8 @@ static void lookups(struct cache *c)
 		unsigned n = c->lists[i].zonelen > CACHE_NAME_MAX ? CACHE_NAME_MAX : c->lists[i].zonelen;
 
 		snprintf(zone, sizeof(zone), "%.*s", (int)n, c->lists[i].zone);
-		cache_list_skipped(c, zone, FUZZ_NOW);
-		cache_list_result(c, zone, (i & 1) != 0, FUZZ_NOW);
+		cache_list_skipped(c, zone, FUZZ_NOW, NULL);
+		cache_list_result(c, zone, (i & 1) != 0 ? DNS_SERVFAIL : DNS_ANSWER, FUZZ_NOW);
 	}
 	cache_dump_slots(c, FUZZ_NOW, devnull);
 }

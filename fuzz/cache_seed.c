@@ -47,8 +47,8 @@ static void make_file(const char *tmp)
 	cache_put(c, "swl.test", "1.2.0.192.swl.test", &a, 1700000000 - 100);
 	cache_put(c, "swl.test", "20.2.0.192.swl.test", &nx, 1700000000 - 10);
 	cache_put(c, "dwl.test", "example.com.dwl.test", &nd, 1700000000 - 10);
-	cache_list_result(c, "dead.test", true, 1700000000 - 5);
-	cache_list_result(c, "dead.test", true, 1700000000 - 4);
+	cache_list_result(c, "dead.test", DNS_TIMEOUT, 1700000000 - 5);
+	cache_list_result(c, "dead.test", DNS_TIMEOUT, 1700000000 - 4);
 	cache_close(c);
 	if ((fp = fopen(s.file, "rb")) == NULL || fread(file, 1, sizeof(file), fp) != sizeof(file))
 		msg_fatal("cannot read %s", s.file);

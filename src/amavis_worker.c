@@ -19,9 +19,9 @@ struct amavis_worker {
 };
 
 /* amavis_worker_at_fork - what the helper gives back after fork */
-void amavis_worker_at_fork(void (*release)(void))
+void amavis_worker_at_fork(void (*release)(void *), void *arg)
 {
-	sql_helper_at_fork(release);
+	sql_helper_at_fork(release, arg);
 }
 
 /* worker_main - the helper child: serve jobs until the parent closes the socket */

@@ -30,11 +30,13 @@ bool amavis_worker_run(struct amavis_worker *w, const struct amavis_job *job,
 		       uint64_t *words, struct amavis_result *r);
 
 /*
- * amavis_worker_at_fork - release is called first thing in every helper
- * child, to give back what the policy process owns and the helper never
- * uses (the resolver state).  NULL, the default, calls nothing.
+ * amavis_worker_at_fork - release(arg) is called first thing in every
+ * helper child, to give back what the policy process owns and the
+ * helper never uses (the resolver states of the DNS threads, which do
+ * not exist in the child: release must not take their locks).  The
+ * helper is forked between requests.  NULL, the default, calls nothing.
  */
-void amavis_worker_at_fork(void (*release)(void));
+void amavis_worker_at_fork(void (*release)(void *), void *arg);
 
 /* amavis_worker_free - stop the helper (bounded wait), free w; NULL is fine. */
 void amavis_worker_free(struct amavis_worker *w);

@@ -54,20 +54,24 @@ void cache_put(struct cache *cache, const char *list, const char *qname,
 
 /*
  * cache_list_skipped - true when `list` failed recently (within
- * fail_ttl) and should not be asked now.  A list is skipped after
- * CACHE_FAIL_THRESHOLD failures in a row (in any processes, each within
- * fail_ttl of the previous one), for fail_ttl seconds from the last
- * failure; fail_ttl 0 turns this off.  Lock-free.
+ * fail_ttl) and should not be asked now; then *status (when not NULL)
+ * is the last failure on record (DNS_SERVFAIL for a record that does
+ * not say).  A list is skipped after CACHE_FAIL_THRESHOLD failures in a
+ * row (in any processes, each within fail_ttl of the previous one), for
+ * fail_ttl seconds from the last failure; fail_ttl 0 turns this off.
+ * Lock-free.
  */
-bool cache_list_skipped(struct cache *cache, const char *list, time_t now);
+bool cache_list_skipped(struct cache *cache, const char *list, time_t now,
+			enum dns_status *status);
 
 /*
- * cache_list_result - record whether a query to `list` failed; logs
- * when a list starts being skipped and when it answers again.  Call it
- * after every DNS query of a list (not for cache hits); a success for a
- * list with no failure on record costs no lock.
+ * cache_list_result - record how a query to `list` went (a failure is
+ * dns_failed(status)); logs when a list starts being skipped and when
+ * it answers again.  Call it after every DNS query of a list (not for
+ * cache hits); a success for a list with no failure on record costs no
+ * lock.
  */
-void cache_list_result(struct cache *cache, const char *list, bool failed, time_t now);
+void cache_list_result(struct cache *cache, const char *list, enum dns_status status, time_t now);
 
 #define CACHE_FAIL_THRESHOLD	2
 

@@ -114,7 +114,8 @@ struct cache_lrec {
 	int64_t until;		/* skipped until, 0 = not skipped */
 	int64_t last;		/* last failure */
 	uint16_t zonelen;	/* 0 = free record */
-	uint16_t pad0;
+	uint16_t status;	/* enum dns_status of the last failure;
+				 * 0 in records of older versions */
 	uint32_t pad1;
 	char zone[CACHE_LREC_SIZE - 48];
 };

@@ -54,8 +54,16 @@ static int free_rec(const struct cache *c, time_t now)
 	return best;
 }
 
+/* rec_status - the failure a record remembers */
+static enum dns_status rec_status(const struct cache_lrec *r)
+{
+	/* by number: the cache links without the resolver (fuzz/fuzz.am) */
+	return r->status >= DNS_SERVFAIL && r->status <= DNS_UNREACHABLE
+	    ? (enum dns_status) r->status : DNS_SERVFAIL;
+}
+
 /* cache_list_skipped - lock-free check */
-bool cache_list_skipped(struct cache *c, const char *list, time_t now)
+bool cache_list_skipped(struct cache *c, const char *list, time_t now, enum dns_status *status)
 {
 	char zone[CACHE_NAME_MAX];
 	struct cache_lrec copy;
@@ -63,9 +71,12 @@ bool cache_list_skipped(struct cache *c, const char *list, time_t now)
 
 	if (c == NULL || c->fail_ttl == 0 || (zl = zone_key(list, zone)) == 0)
 		return false;
-	if (find_rec(c, zone, zl, &copy) < 0)
+	if (find_rec(c, zone, zl, &copy) < 0
+	    || copy.until <= (int64_t)now || (uint64_t)(copy.until - now) > c->fail_ttl)
 		return false;
-	return copy.until > (int64_t)now && (uint64_t)(copy.until - now) <= c->fail_ttl;
+	if (status != NULL)
+		*status = rec_status(&copy);
+	return true;
 }
 
 /* stale - the record's run of failures is too old to continue */
@@ -78,7 +89,8 @@ static bool stale(const struct cache *c, const struct cache_lrec *r, time_t now)
 }
 
 /* note_failure - count a failure; skip at the threshold */
-static void note_failure(struct cache *c, int i, struct cache_lrec *r, time_t now)
+static void note_failure(struct cache *c, int i, struct cache_lrec *r,
+			 enum dns_status status, time_t now)
 {
 	char since[32];
 	bool skipping = r->until > (int64_t)now, again = r->until != 0;
@@ -89,6 +101,7 @@ static void note_failure(struct cache *c, int i, struct cache_lrec *r, time_t no
 		r->since = (int64_t)now, r->until = 0;
 	r->fails++;
 	r->last = (int64_t)now;
+	r->status = (uint16_t)status;
 	if (r->fails >= CACHE_FAIL_THRESHOLD) {
 		r->until = (int64_t)now + (int64_t)c->fail_ttl;
 		cache_time(r->since, since, sizeof(since));
@@ -120,8 +133,9 @@ static void note_success(struct cache *c, int i, const struct cache_lrec *r, tim
 }
 
 /* cache_list_result - record a list's success or failure */
-void cache_list_result(struct cache *c, const char *list, bool failed, time_t now)
+void cache_list_result(struct cache *c, const char *list, enum dns_status status, time_t now)
 {
+	bool failed = status >= DNS_SERVFAIL;
 	char zone[CACHE_NAME_MAX];
 	struct cache_lrec r;
 	uint64_t off, len = (uint64_t)CACHE_NLISTS * CACHE_LREC_SIZE;
@@ -143,7 +157,7 @@ void cache_list_result(struct cache *c, const char *list, bool failed, time_t no
 		memcpy(r.zone, zone, zl);
 	}
 	if (failed)
-		note_failure(c, i, &r, now);
+		note_failure(c, i, &r, status, now);
 	else if (i >= 0)
 		note_success(c, i, &r, now);
 	cache_unlock(c, off, len);

@@ -49,9 +49,10 @@ static void print_global(const struct config *cfg, FILE *fp)
 	for (unsigned i = 0; i < cfg->dns.nservers; i++)
 		fprintf(fp, "%s %s:%u", i ? "," : "", cfg->dns.servers[i].host,
 			cfg->dns.servers[i].port);
-	fprintf(fp, "%s\ndns_timeout = %u\ndns_attempts = %u\n",
+	fprintf(fp, "%s\ndns_timeout = %u\ndns_attempts = %u\ndns_max_parallel = %u%s\n",
 		cfg->dns.nservers ? "" : " ; system resolver (/etc/resolv.conf)",
-		cfg->dns.timeout, cfg->dns.attempts);
+		cfg->dns.timeout, cfg->dns.attempts, cfg->dns.max_parallel,
+		cfg->dns.max_parallel ? "" : " ; every list of a request at once");
 	fprintf(fp, "action_ok = %s\naction_dunno = %s\naction_defer = %s\n",
 		cfg->action_ok, cfg->action_dunno, cfg->action_defer);
 	fprintf(fp, "syslog_facility = %s\nlog_file = %s\n", cfg->syslog_facility,

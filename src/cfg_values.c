@@ -194,6 +194,10 @@ void cfg_global(struct cfg_state *st, const char *name, const char *value)
 		v = cfg->dns.attempts;
 		cfg_uint(st, name, value, 1, 10, &v);
 		cfg->dns.attempts = (unsigned) v;
+	} else if (cfg_key(st, name, "dns_max_parallel")) {
+		v = cfg->dns.max_parallel;
+		cfg_uint(st, name, value, 0, DNS_MAX_PARALLEL, &v);
+		cfg->dns.max_parallel = (unsigned) v;
 	} else if (cfg_key(st, name, "action_ok"))
 		cfg_action(st, name, value, cfg->action_ok, sizeof(cfg->action_ok));
 	else if (cfg_key(st, name, "action_dunno"))

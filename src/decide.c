@@ -1,6 +1,8 @@
 /*
  * decide.c - ask every configured list, match, and decide.
  *
+ * Every list's query name is built first and all are asked in one
+ * lookup_batch() (at once); the outcomes are then taken in list order.
  * Kind (IP or domain) only chooses the query name; role (allow or
  * block) is data carried along for the scoring of a later version.
  */
@@ -8,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <string.h>
+#include <time.h>
 
 #include "decide.h"
 #include "match.h"
@@ -38,26 +41,47 @@ static bool decide_prefix(const struct dns_list *list, const char *addr,
 	return known(name) && dns_registrable_domain(name, buf, size);
 }
 
+/* One warning about a list's odd codes per this many seconds and process. */
+#define DECIDE_WARN_EVERY	600
+
+/* decide_warn_due - time for another warning about this list? */
+static bool decide_warn_due(const struct config *cfg, const struct dns_list *list)
+{
+	static time_t last[CFG_MAX_LISTS];
+	size_t i = (size_t) (list - cfg->lists);
+	time_t now = time(NULL);
+
+	if (i >= CFG_MAX_LISTS || (last[i] != 0 && now - last[i] < DECIDE_WARN_EVERY))
+		return false;
+	last[i] = now;
+	return true;
+}
+
 /* decide_warn_codes - refusal and non-127 answers are worth a warning */
-static void decide_warn_codes(const struct dns_list *list, const struct dns_answer *ans)
+static void decide_warn_codes(const struct config *cfg, const struct dns_list *list,
+			      const struct dns_answer *ans)
 {
 	struct in_addr in;
 	char text[INET_ADDRSTRLEN];
+	bool due = false;
 
 	for (unsigned i = 0; i < ans->naddr; i++) {
 		enum code_class cls = match_classify(ans->addr[i]);
 
 		if (cls == CODE_LISTING)
 			continue;
+		if (!due && !(due = decide_warn_due(cfg, list)))
+			return;
 		in.s_addr = htonl(ans->addr[i]);
 		inet_ntop(AF_INET, &in, text, sizeof(text));
-		msg_warn("list %s returned %s %s: not a listing", list->zone,
-			 cls == CODE_REFUSAL ? "refusal code" : "non-127 address", text);
+		msg_warn("list %s returned %s %s: not a listing (warned once per %d min "
+			 "per process)", list->zone, cls == CODE_REFUSAL ? "refusal code"
+			 : "non-127 address", text, DECIDE_WARN_EVERY / 60);
 	}
 }
 
 /* decide_outcome - what one list's answer means */
-static void decide_outcome(struct list_verdict *lv)
+static void decide_outcome(const struct config *cfg, struct list_verdict *lv)
 {
 	const struct dns_answer *ans = &lv->res.answer;
 	unsigned refusals, bogus;
@@ -70,7 +94,7 @@ static void decide_outcome(struct list_verdict *lv)
 		lv->outcome = OUTCOME_NOT_LISTED;
 		return;
 	}
-	decide_warn_codes(lv->list, ans);
+	decide_warn_codes(cfg, lv->list, ans);
 	if (match_answer(lv->list, ans, &lv->boost, &refusals, &bogus))
 		lv->outcome = OUTCOME_MATCHED;
 	else if (refusals + bogus < ans->naddr)
@@ -79,21 +103,37 @@ static void decide_outcome(struct list_verdict *lv)
 		lv->outcome = refusals > 0 ? OUTCOME_REFUSAL : OUTCOME_BOGUS;
 }
 
-/* decide_one - ask one list */
-static void decide_one(struct lookup_ctx *ctx, const struct dns_list *list,
-		       const char *addr, const char *name, struct list_verdict *lv)
+/* decide_name - the list's query name into lv->res.qname; false: not asked */
+static bool decide_name(const struct dns_list *list, const char *addr,
+			const char *name, struct list_verdict *lv)
 {
-	char prefix[DNS_NAME_MAX], qname[DNS_NAME_MAX];
+	char prefix[DNS_NAME_MAX];
 
 	memset(lv, 0, sizeof(*lv));
 	lv->list = list;
 	if (!decide_prefix(list, addr, name, prefix, sizeof(prefix))
-	    || !dns_list_name(prefix, list->zone, qname, sizeof(qname))) {
+	    || !dns_list_name(prefix, list->zone, lv->res.qname, sizeof(lv->res.qname))) {
+		lv->res.qname[0] = '\0';
 		lv->outcome = OUTCOME_NOT_ASKED;
-		return;
+		return false;
 	}
-	lookup_list(ctx, list, qname, &lv->res);
-	decide_outcome(lv);
+	return true;
+}
+
+/* decide_ask - every list's query, all in one batch */
+static void decide_ask(struct lookup_ctx *ctx, const struct config *cfg,
+		       const char *addr, const char *name, struct decision *d)
+{
+	struct lookup_query q[CFG_MAX_LISTS];
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < cfg->nlists; i++) {
+		struct list_verdict *lv = &d->lists[d->nlists++];
+
+		if (decide_name(&cfg->lists[i], addr, name, lv))
+			q[n++] = (struct lookup_query) {lv->list, lv->res.qname, &lv->res};
+	}
+	lookup_batch(ctx, q, n);
 }
 
 /* decide - every list, then the verdict */
@@ -107,10 +147,13 @@ void decide(struct lookup_ctx *ctx, const struct config *cfg,
 		d->verdict = VERDICT_NOT_LISTED;
 		return;
 	}
-	for (unsigned i = 0; i < cfg->nlists; i++) {
-		struct list_verdict *lv = &d->lists[d->nlists++];
+	decide_ask(ctx, cfg, client_addr, client_name, d);
+	for (unsigned i = 0; i < d->nlists; i++) {
+		struct list_verdict *lv = &d->lists[i];
 
-		decide_one(ctx, &cfg->lists[i], client_addr, client_name, lv);
+		if (lv->outcome == OUTCOME_NOT_ASKED)
+			continue;
+		decide_outcome(cfg, lv);
 		if (lv->outcome == OUTCOME_MATCHED && lv->list->role == LIST_ALLOW) {
 			matched = true;
 			d->boost += lv->boost;

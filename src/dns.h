@@ -1,21 +1,24 @@
 /*
  * dns.h - DNS list queries with the blocking glibc resolver.
  *
- * One resolver state per process (nameserver, timeout, attempts from the
- * config).  Queries are built with res_nmkquery and sent with res_nsend,
- * so the raw reply is at hand: rcode, the answer's TTL and, for negative
- * answers, the SOA minimum from the authority section (RFC 2308).
+ * A resolver state per caller (nameserver, timeout, attempts from the
+ * config): the worker threads of dns_pool.h each own one.  Queries are
+ * built with res_nmkquery and sent with res_nsend, so the raw reply is
+ * at hand: rcode, the answer's TTL and, for negative answers, the SOA
+ * minimum from the authority section (RFC 2308).
  */
 #ifndef DNSWL_DNS_H
 #define DNSWL_DNS_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <resolv.h>
 #include <stdint.h>
 
 #define DNS_MAX_ADDRS	16	/* A records kept from one answer */
 #define DNS_NAME_MAX	254	/* presentation form, with the NUL */
 #define DNS_MAX_SERVERS	3	/* MAXNS of the glibc resolver */
+#define DNS_MAX_PARALLEL 64	/* hard cap of dns_max_parallel */
 
 /* What one list query came to. */
 enum dns_status {
@@ -27,6 +30,7 @@ enum dns_status {
 	DNS_TIMEOUT,		/* no reply within timeout * attempts */
 	DNS_MALFORMED,		/* reply we cannot parse, or mismatched */
 	DNS_ERROR,		/* anything else (FORMERR, local error) */
+	DNS_UNREACHABLE,	/* every server refused at once (ICMP) */
 };
 
 struct dns_answer {
@@ -48,23 +52,28 @@ struct dns_settings {
 	unsigned nservers;		/* 0: the system resolver config */
 	unsigned timeout;		/* seconds per try */
 	unsigned attempts;		/* tries per server */
+	unsigned max_parallel;		/* queries in flight per process;
+					 * 0: every query of one request */
 };
 
 /*
- * dns_init - set up this process's resolver state.  Returns true on
- * success; on failure writes a reason into err.
+ * dns_res_open - set up *res (res_ninit) with the configured servers,
+ * timeout and attempts, no search list.  Returns true on success; on
+ * failure writes a reason into err and leaves nothing to close.
  */
-bool dns_init(const struct dns_settings *settings, char *err, size_t errsize);
+bool dns_res_open(res_state res, const struct dns_settings *settings,
+		  char *err, size_t errsize);
 
-/* dns_close - free the resolver state of dns_init(). */
-void dns_close(void);
+/* dns_res_close - free what dns_res_open() set up in *res. */
+void dns_res_close(res_state res);
 
 /*
- * dns_query_a - ask for the A records of qname.  Always fills *ans;
- * ans->status says how it went.  Blocks at most about
- * timeout * attempts seconds per configured server.
+ * dns_res_query - ask for the A records of qname with the state *res
+ * (one thread at a time per state).  Always fills *ans; ans->status
+ * says how it went.  Blocks at most about timeout * attempts seconds
+ * per configured server.
  */
-void dns_query_a(const char *qname, struct dns_answer *ans);
+void dns_res_query(res_state res, const char *qname, struct dns_answer *ans);
 
 /* dns_failed - true for the statuses that mean "no usable answer". */
 bool dns_failed(enum dns_status status);

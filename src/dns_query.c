@@ -1,5 +1,5 @@
 /*
- * dns_query.c - one A query with this process's own resolver state.
+ * dns_query.c - one A query with a caller's own resolver state.
  *
  * res_nmkquery + res_nsend rather than res_nquery: res_nquery hides the
  * rcode and the authority SOA, which we need to tell NXDOMAIN from
@@ -17,13 +17,10 @@
 #include "dns.h"
 #include "str.h"
 
-static struct __res_state res;
-static bool res_ready;
-
 /* dns_set_server - point the resolver at one configured server */
-static bool dns_set_server(unsigned i, const struct dns_server *srv)
+static bool dns_set_server(res_state res, unsigned i, const struct dns_server *srv)
 {
-	struct sockaddr_in *sin = &res.nsaddr_list[i];
+	struct sockaddr_in *sin = &res->nsaddr_list[i];
 
 	/* glibc keeps IPv6 servers in _u._ext; for IPv4 nsaddr_list suffices. */
 	memset(sin, 0, sizeof(*sin));
@@ -32,37 +29,35 @@ static bool dns_set_server(unsigned i, const struct dns_server *srv)
 	return inet_pton(AF_INET, srv->host, &sin->sin_addr) == 1;
 }
 
-/* dns_init - resolver state from the settings */
-bool dns_init(const struct dns_settings *s, char *err, size_t errsize)
+/* dns_res_open - resolver state from the settings */
+bool dns_res_open(res_state res, const struct dns_settings *s, char *err, size_t errsize)
 {
-	memset(&res, 0, sizeof(res));
-	if (res_ninit(&res) != 0) {
+	memset(res, 0, sizeof(*res));
+	if (res_ninit(res) != 0) {
 		snprintf(err, errsize, "res_ninit failed");
 		return false;
 	}
 	for (unsigned i = 0; i < s->nservers; i++) {
-		if (!dns_set_server(i, &s->servers[i])) {
+		if (!dns_set_server(res, i, &s->servers[i])) {
 			snprintf(err, errsize, "nameserver %s: only IPv4 server "
 				 "addresses are supported", s->servers[i].host);
+			res_nclose(res);
 			return false;
 		}
 	}
 	if (s->nservers > 0)
-		res.nscount = (int) s->nservers;
-	res.retrans = (int) s->timeout;
-	res.retry = (int) s->attempts;
+		res->nscount = (int) s->nservers;
+	res->retrans = (int) s->timeout;
+	res->retry = (int) s->attempts;
 	/* Lists live under our zones: no search list, no default domain. */
-	res.options &= ~(RES_DNSRCH | RES_DEFNAMES);
-	res_ready = true;
+	res->options &= ~(RES_DNSRCH | RES_DEFNAMES);
 	return true;
 }
 
-/* dns_close - release the resolver state */
-void dns_close(void)
+/* dns_res_close - release the resolver state */
+void dns_res_close(res_state res)
 {
-	if (res_ready)
-		res_nclose(&res);
-	res_ready = false;
+	res_nclose(res);
 }
 
 /* dns_failed - statuses that mean no usable answer */
@@ -75,9 +70,9 @@ bool dns_failed(enum dns_status status)
 const char *dns_status_name(enum dns_status status)
 {
 	static const char *names[] = {"answer", "NXDOMAIN", "NODATA",
-		"SERVFAIL", "REFUSED", "timeout", "malformed", "error"};
+		"SERVFAIL", "REFUSED", "timeout", "malformed", "error", "unreachable"};
 
-	return status <= DNS_ERROR ? names[status] : "error";
+	return status <= DNS_UNREACHABLE ? names[status] : "error";
 }
 
 /* dns_soa_ttl - negative TTL: min(SOA TTL, SOA minimum), RFC 2308 */
@@ -157,30 +152,38 @@ void dns_parse_reply(const unsigned char *buf, int len, struct dns_answer *ans)
 	}
 }
 
-/* dns_query_a - one list query, classified */
-void dns_query_a(const char *qname, struct dns_answer *ans)
+/* dns_send_failed - res_nsend gave no usable reply: what happened */
+static enum dns_status dns_send_failed(const unsigned char *query,
+				       const unsigned char *reply, int err)
+{
+	/* res_nsend also "fails" after a SERVFAIL or REFUSED reply from
+	 * every server, but leaves the last reply in our buffer: tell those
+	 * from silence by its ID and QR bit. */
+	if (memcmp(query, reply, 2) == 0 && (reply[2] & 0x80))
+		return dns_rcode_status(reply[3] & 0x0f);
+	/* a port refused at once (ICMP) is not silence */
+	if (err == ECONNREFUSED || err == EHOSTUNREACH || err == ENETUNREACH)
+		return DNS_UNREACHABLE;
+	return DNS_TIMEOUT;
+}
+
+/* dns_res_query - one list query, classified */
+void dns_res_query(res_state res, const char *qname, struct dns_answer *ans)
 {
 	unsigned char query[NS_PACKETSZ], reply[NS_MAXMSG];
 	int qlen, rlen;
 
 	memset(ans, 0, sizeof(*ans));
 	ans->status = DNS_ERROR;
-	if (!res_ready)
-		return;
-	qlen = res_nmkquery(&res, ns_o_query, qname, ns_c_in, ns_t_a, NULL, 0,
+	qlen = res_nmkquery(res, ns_o_query, qname, ns_c_in, ns_t_a, NULL, 0,
 			    NULL, query, sizeof(query));
 	if (qlen < 0)
 		return;
 	memset(reply, 0, HFIXEDSZ);
-	rlen = res_nsend(&res, query, qlen, reply, sizeof(reply));
+	errno = 0;
+	rlen = res_nsend(res, query, qlen, reply, sizeof(reply));
 	if (rlen < 0) {
-		/* res_nsend also "fails" after a SERVFAIL or REFUSED reply from
-		 * every server, but leaves the last reply in our buffer: tell
-		 * those from silence by its ID and QR bit. */
-		if (memcmp(query, reply, 2) == 0 && (reply[2] & 0x80))
-			ans->status = dns_rcode_status(reply[3] & 0x0f);
-		else
-			ans->status = DNS_TIMEOUT;
+		ans->status = dns_send_failed(query, reply, errno);
 		return;
 	}
 	if (rlen < HFIXEDSZ || memcmp(query, reply, 2) != 0) {

@@ -1,5 +1,9 @@
 /*
- * lookup.c - the shared cache in front of the resolver.
+ * lookup.c - the shared cache in front of the resolver threads.
+ *
+ * Everything here runs on the calling (main) thread: the cache module
+ * is not thread-safe.  Only the misses cross to the pool's threads, as
+ * (qname, answer) jobs, and come back before the cache is written.
  */
 #include "config.h"
 
@@ -7,25 +11,30 @@
 #include <time.h>
 
 #include "cache.h"
+#include "dns_pool.h"
 #include "lookup.h"
 #include "str.h"
 
-/* lookup_open - resolver state and cache */
+/* Misses sent in one go: every list of a request. */
+#define LOOKUP_CHUNK	CFG_MAX_LISTS
+
+/* lookup_open - query threads (none started yet) and cache */
 bool lookup_open(struct lookup_ctx *ctx, const struct config *cfg, char *err, size_t errsize)
 {
 	memset(ctx, 0, sizeof(*ctx));
-	if (!dns_init(&cfg->dns, err, errsize))
+	if ((ctx->pool = dns_pool_new(&cfg->dns, err, errsize)) == NULL)
 		return false;
 	ctx->cache = cache_open(&cfg->cache);
 	return true;
 }
 
-/* lookup_close - close the cache */
+/* lookup_close - close the cache, stop the threads */
 void lookup_close(struct lookup_ctx *ctx)
 {
 	cache_close(ctx->cache);
 	ctx->cache = NULL;
-	dns_close();
+	dns_pool_free(ctx->pool);
+	ctx->pool = NULL;
 }
 
 /* lookup_source_name - spelling for logs and -q */
@@ -35,26 +44,59 @@ const char *lookup_source_name(enum lookup_source source)
 	    : source == LOOKUP_SKIPPED ? "skipped" : "dns";
 }
 
-/* lookup_list - cache hit, skipped list, or a fresh DNS answer */
-void lookup_list(struct lookup_ctx *ctx, const struct dns_list *list,
-		 const char *qname, struct lookup_result *res)
+/* lookup_local - answer from the cache or the failing-list memory */
+static bool lookup_local(struct lookup_ctx *ctx, const struct lookup_query *q, time_t now)
 {
-	time_t now = time(NULL);
+	struct lookup_result *res = q->res;
 
-	memset(res, 0, sizeof(*res));
-	str_copy(res->qname, sizeof(res->qname), qname);
-	if (cache_get(ctx->cache, list->zone, qname, now, &res->answer, NULL)) {
+	if (res->qname != q->qname)
+		str_copy(res->qname, sizeof(res->qname), q->qname);
+	memset(&res->answer, 0, sizeof(res->answer));
+	if (cache_get(ctx->cache, q->list->zone, q->qname, now, &res->answer, NULL)) {
 		res->source = LOOKUP_CACHE;
-		return;
+		return true;
 	}
-	if (cache_list_skipped(ctx->cache, list->zone, now)) {
+	if (cache_list_skipped(ctx->cache, q->list->zone, now, &res->answer.status)) {
 		res->source = LOOKUP_SKIPPED;
-		res->answer.status = DNS_SERVFAIL;
-		return;
+		return true;
 	}
 	res->source = LOOKUP_DNS;
-	dns_query_a(qname, &res->answer);
-	cache_list_result(ctx->cache, list->zone, dns_failed(res->answer.status), time(NULL));
-	if (!dns_failed(res->answer.status))
-		cache_put(ctx->cache, list->zone, qname, &res->answer, time(NULL));
+	return false;
+}
+
+/* lookup_record - remember a fresh answer and the list's health */
+static void lookup_record(struct lookup_ctx *ctx, const struct lookup_query *q, time_t now)
+{
+	const struct dns_answer *ans = &q->res->answer;
+
+	cache_list_result(ctx->cache, q->list->zone, ans->status, now);
+	if (!dns_failed(ans->status))
+		cache_put(ctx->cache, q->list->zone, q->qname, ans, now);
+}
+
+/* lookup_chunk - up to LOOKUP_CHUNK queries: local answers, then DNS */
+static void lookup_chunk(struct lookup_ctx *ctx, const struct lookup_query *queries, unsigned n)
+{
+	struct dns_pool_job jobs[LOOKUP_CHUNK];
+	const struct lookup_query *sent[LOOKUP_CHUNK];
+	unsigned m = 0;
+	time_t now = time(NULL);
+
+	for (unsigned i = 0; i < n; i++) {
+		if (lookup_local(ctx, &queries[i], now))
+			continue;
+		jobs[m] = (struct dns_pool_job) {queries[i].res->qname, &queries[i].res->answer};
+		sent[m++] = &queries[i];
+	}
+	dns_pool_run(ctx->pool, jobs, m);
+	now = time(NULL);
+	for (unsigned i = 0; i < m; i++)
+		lookup_record(ctx, sent[i], now);
+}
+
+/* lookup_batch - every query, misses at once */
+void lookup_batch(struct lookup_ctx *ctx, const struct lookup_query *queries, unsigned n)
+{
+	for (unsigned i = 0; i < n; i += LOOKUP_CHUNK)
+		lookup_chunk(ctx, queries + i, n - i < LOOKUP_CHUNK ? n - i : LOOKUP_CHUNK);
 }

@@ -1,9 +1,12 @@
 /*
- * lookup.h - ask one list about one name: the cache in front of DNS.
+ * lookup.h - ask the lists about the names of one request, all at once:
+ * the cache in front of DNS.
  *
  * The decision code never talks to the resolver or the cache directly;
- * it asks lookup_list(), which answers from the shared cache when it
- * can, queries DNS otherwise, and remembers lists that keep failing.
+ * it asks lookup_batch(), which answers what it can from the shared
+ * cache and the failing-list memory, sends every other query at once
+ * (dns_pool.h), and records the answers.  Only the calling thread
+ * touches the cache.
  */
 #ifndef DNSWL_LOOKUP_H
 #define DNSWL_LOOKUP_H
@@ -14,11 +17,13 @@
 #include "dns.h"
 
 struct cache;
+struct dns_pool;
 
 enum lookup_source {
 	LOOKUP_DNS,		/* asked the resolver now */
 	LOOKUP_CACHE,		/* answered from the shared cache */
-	LOOKUP_SKIPPED,		/* list failing recently: not asked */
+	LOOKUP_SKIPPED,		/* list failing recently: not asked; the
+				 * status is the failure on record */
 };
 
 struct lookup_result {
@@ -29,6 +34,14 @@ struct lookup_result {
 
 struct lookup_ctx {
 	struct cache *cache;	/* NULL: uncached */
+	struct dns_pool *pool;	/* the query threads */
+};
+
+/* One query of a batch: the list and qname in, the result out. */
+struct lookup_query {
+	const struct dns_list *list;
+	const char *qname;
+	struct lookup_result *res;
 };
 
 /*
@@ -42,11 +55,14 @@ bool lookup_open(struct lookup_ctx *ctx, const struct config *cfg, char *err, si
 void lookup_close(struct lookup_ctx *ctx);
 
 /*
- * lookup_list - ask `list` for qname; always fills *res.  A skipped
- * list reports status DNS_SERVFAIL with source LOOKUP_SKIPPED.
+ * lookup_batch - answer every query (each *res filled): cache hits and
+ * skipped lists first, then every other query at once on the pool's
+ * threads.  Returns after the last answer, about dns_timeout *
+ * dns_attempts at most.  A skipped list reports the failure that got it
+ * skipped (DNS_SERVFAIL when the record predates that) with source
+ * LOOKUP_SKIPPED.
  */
-void lookup_list(struct lookup_ctx *ctx, const struct dns_list *list,
-		 const char *qname, struct lookup_result *res);
+void lookup_batch(struct lookup_ctx *ctx, const struct lookup_query *queries, unsigned n);
 
 /* lookup_source_name - "dns", "cache" or "skipped". */
 const char *lookup_source_name(enum lookup_source source);

@@ -18,6 +18,7 @@
 #include "cache.h"
 #include "cfg.h"
 #include "grey.h"
+#include "dns_pool.h"
 #include "lookup.h"
 #include "msg.h"
 #include "serve.h"
@@ -113,7 +114,7 @@ static int run_serve(const struct config *cfg)
 	start_logging(cfg);
 	if (!lookup_open(&ctx, cfg, err, sizeof(err)))
 		msg_fatal("%s", err);
-	amavis_worker_at_fork(dns_close);
+	amavis_worker_at_fork(dns_pool_forget_in_child, ctx.pool);
 	amavis = amavis_open(&cfg->sql, ctx.cache);
 	grey = grey_open(&cfg->grey, &cfg->sql, ctx.cache);
 	status = serve(cfg, &ctx, amavis, grey, STDIN_FILENO, STDOUT_FILENO);

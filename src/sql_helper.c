@@ -31,12 +31,14 @@ struct sql_helper {
 	int fd;				/* our end of the socket */
 };
 
-static void (*release_in_child)(void);
+static void (*release_in_child)(void *);
+static void *release_arg;
 
 /* sql_helper_at_fork - what the child gives back after fork */
-void sql_helper_at_fork(void (*release)(void))
+void sql_helper_at_fork(void (*release)(void *), void *arg)
 {
 	release_in_child = release;
+	release_arg = arg;
 }
 
 /* now_ms - monotonic milliseconds */
@@ -122,7 +124,7 @@ static void child_signals(void)
 static _Noreturn void child_main(const struct sql_helper *h, int fd)
 {
 	if (release_in_child != NULL)
-		release_in_child();
+		release_in_child(release_arg);
 	child_signals();
 	quiet_stdio();
 	h->main(h->arg, fd);

@@ -54,10 +54,12 @@ bool sql_helper_read(int fd, void *buf, size_t size);
 bool sql_helper_send(int fd, const void *buf, size_t size);
 
 /*
- * sql_helper_at_fork - release is called first thing in every child, to
- * give back what the policy process owns and the child never uses (the
- * resolver state).  NULL, the default, calls nothing.
+ * sql_helper_at_fork - release(arg) is called first thing in every
+ * child, to give back what the policy process owns and the child never
+ * uses (the resolver states of the DNS threads, which do not exist in
+ * the child: release must not take their locks).  The child is forked
+ * between requests.  NULL, the default, calls nothing.
  */
-void sql_helper_at_fork(void (*release)(void));
+void sql_helper_at_fork(void (*release)(void *), void *arg);
 
 #endif

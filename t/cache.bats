@@ -259,8 +259,27 @@ as_user() {
 	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"
 	dnstest_mark
 	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"
-	assert_decision " dead.test=" ":skipped"
+	assert_decision " dead.test=timeout:skipped "
 	assert_equal "$(dnstest_asked)" ""	# not asked: no timeout to wait for
+}
+
+@test "a skipped list says what failed: REFUSED:skipped, unreachable:skipped" {
+	write_cfg "swl:refused.test" cache.file="$CACHE" cache.size=1000 cache.fail_ttl=60
+	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"
+	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"
+	assert_decision " refused.test=REFUSED:dns "
+	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"
+	assert_decision " refused.test=REFUSED:skipped "
+	refute_decision "SERVFAIL"
+	# nothing listens on 127.0.0.9:1: refused at once (ICMP), not a timeout
+	write_cfg "swl:swl.test" nameserver=127.0.0.9:1 cache.file="$CACHE" \
+		cache.size=1000 cache.fail_ttl=60
+	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"
+	assert_decision " swl.test=unreachable:dns "
+	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"
+	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"
+	assert_decision " swl.test=unreachable:skipped "
+	assert_stderr_empty
 }
 
 # --- damaged files ------------------------------------------------------------

@@ -34,8 +34,8 @@ static void test_disabled(void)
 	ok(cache_open(&s) == NULL, "empty file name disables the cache");
 	cache_put(NULL, "swl.test", "1.swl.test", &a, now);
 	ok(!cache_get(NULL, "swl.test", "1.swl.test", now, &got, NULL), "NULL cache: get misses");
-	ok(!cache_list_skipped(NULL, "swl.test", now), "NULL cache: no list skipped");
-	cache_list_result(NULL, "swl.test", true, now);
+	ok(!cache_list_skipped(NULL, "swl.test", now, NULL), "NULL cache: no list skipped");
+	cache_list_result(NULL, "swl.test", DNS_TIMEOUT, now);
 	ok(cache_aux(NULL, &size) == NULL && size == 0, "NULL cache: no aux area");
 	ok(!cache_aux_lock(NULL), "NULL cache: aux lock fails");
 	cache_aux_unlock(NULL);
@@ -320,24 +320,30 @@ static void test_lists(struct cache *c)
 	struct cache *c2 = cache_open(&s);
 
 	log_mark();
-	cache_list_result(c, "dead.test", true, now);
-	ok(!cache_list_skipped(c2, "dead.test", now), "one failure: not skipped yet");
-	cache_list_result(c2, "dead.test", true, now + 1);
-	ok(cache_list_skipped(c, "dead.test", now + 1) && cache_list_skipped(c2, "DEAD.test", now + 2),
+	cache_list_result(c, "dead.test", DNS_TIMEOUT, now);
+	ok(!cache_list_skipped(c2, "dead.test", now, NULL), "one failure: not skipped yet");
+	cache_list_result(c2, "dead.test", DNS_UNREACHABLE, now + 1);
+	ok(cache_list_skipped(c, "dead.test", now + 1, NULL) && cache_list_skipped(c2, "DEAD.test", now + 2, NULL),
 	   "two failures in a row (two processes): skipped by both");
+	{
+		enum dns_status st = DNS_ANSWER;
+
+		ok(cache_list_skipped(c, "dead.test", now + 1, &st) && st == DNS_UNREACHABLE,
+		   "a skipped list reports its last failure (unreachable)");
+	}
 	ok(log_has("list dead.test failed 2 times in a row") && log_has("skipping it"),
 	   "the start of skipping is logged");
-	ok(!cache_list_skipped(c, "swl.test", now + 1), "other lists not skipped");
-	ok(!cache_list_skipped(c, "dead.test", now + 1 + 60), "skip ends after fail_ttl");
+	ok(!cache_list_skipped(c, "swl.test", now + 1, NULL), "other lists not skipped");
+	ok(!cache_list_skipped(c, "dead.test", now + 1 + 60, NULL), "skip ends after fail_ttl");
 	log_mark();
-	cache_list_result(c, "dead.test", false, now + 62);
+	cache_list_result(c, "dead.test", DNS_ANSWER, now + 62);
 	ok(log_has("list dead.test answers again"), "the return is logged");
-	ok(!cache_list_skipped(c2, "dead.test", now + 62), "a success clears the record");
+	ok(!cache_list_skipped(c2, "dead.test", now + 62, NULL), "a success clears the record");
 	log_mark();
-	cache_list_result(c, "flaky.test", true, now);
-	cache_list_result(c, "flaky.test", true, now + 200);
-	ok(!cache_list_skipped(c, "flaky.test", now + 200), "failures far apart do not add up");
-	cache_list_result(c, "flaky.test", false, now + 201);
+	cache_list_result(c, "flaky.test", DNS_TIMEOUT, now);
+	cache_list_result(c, "flaky.test", DNS_TIMEOUT, now + 200);
+	ok(!cache_list_skipped(c, "flaky.test", now + 200, NULL), "failures far apart do not add up");
+	cache_list_result(c, "flaky.test", DNS_ANSWER, now + 201);
 	ok(strstr(log_text(), "flaky.test") == NULL, "a list never skipped logs nothing");
 	cache_close(c2);
 }
@@ -405,14 +411,14 @@ static void test_admin(struct cache *c)
 	snprintf(line, sizeof(line), "dwl.test example.com.dwl.test 127.0.7.1,127.0.7.2 ");
 	ok(strstr(out, line) != NULL, "dump line: list qname answer expires");
 	ok(strstr(out, "swl.test 20.2.0.192.swl.test NXDOMAIN ") != NULL, "dump shows negative entries");
-	cache_list_result(c, "dead.test", true, now);
-	cache_list_result(c, "dead.test", true, now);
+	cache_list_result(c, "dead.test", DNS_TIMEOUT, now);
+	cache_list_result(c, "dead.test", DNS_TIMEOUT, now);
 	ok(run_admin(&s, "stats", out, sizeof(out)) == 0 && strstr(out, "failing list: dead.test"),
 	   "stats shows a skipped list");
 	ok(run_admin(&s, "purge", out, sizeof(out)) == 0 && strstr(out, "purged "), "purge runs");
 	ok(!cache_get(c, "dwl.test", "example.com.dwl.test", now, &got, NULL),
 	   "after purge an open handle misses");
-	ok(!cache_list_skipped(c, "dead.test", now), "purge forgets failing lists");
+	ok(!cache_list_skipped(c, "dead.test", now, NULL), "purge forgets failing lists");
 	ok(aux[0] == 0 && aux[1] == 0, "purge zeroes the aux area");
 	ok(run_admin(&s, "stats", out, sizeof(out)) == 0 && strstr(out, "entries: 0/1000 used")
 	   && strstr(out, "hits: 0\n"), "after purge: no entries, counters reset");

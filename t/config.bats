@@ -128,6 +128,28 @@ long_ips_cfg() {
 	assert_cfg_error 3 'dns_attempts: "0" is not a whole number from 1 to 10'
 }
 
+@test "dns_max_parallel: 0 to 64; -n -v prints it" {
+	cfg '[global]' 'dns_max_parallel = 65'
+	check_cfg
+	assert_cfg_error 2 'dns_max_parallel: "65" is not a whole number from 0 to 64'
+	cfg '[global]' '' 'dns_max_parallel = -1'
+	check_cfg
+	assert_cfg_error 3 'dns_max_parallel: "-1" is not a whole number from 0 to 64'
+	cfg '[global]' 'dns_max_parallel = many'
+	check_cfg
+	assert_cfg_error 2 'dns_max_parallel: "many" is not a whole number from 0 to 64'
+	cfg '[global]' 'dns_max_parallel = 8' 'dns_max_parallel = 4'
+	check_cfg
+	assert_cfg_error 3 '"dns_max_parallel" given twice in \[global\]'
+	cfg '[global]' 'dns_max_parallel = 64'
+	run_dnswl -n -v </dev/null
+	assert_success
+	assert_line 'dns_max_parallel = 64'
+	cfg '[global]'
+	run_dnswl -n -v </dev/null
+	assert_line 'dns_max_parallel = 0 ; every list of a request at once'
+}
+
 @test "bad list boost" {
 	cfg '[swl-sites]' 'sites = a.test' '' '[a.test]' 'boost = lots'
 	check_cfg

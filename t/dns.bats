@@ -205,6 +205,54 @@ setup() {
 	assert_log '^warning: list swl\.test returned refusal code 127\.255\.255\.254'
 }
 
+@test "the refusal-code warning is said once per list and process, and says so" {
+	write_cfg swl:swl.test:127 swl:swl2.test::-5
+	{
+		policy_request 192.0.2.7 mx.example.com "$FROM" "$TO"
+		policy_request 192.0.2.7 mx.example.com "$FROM" "$TO"
+		policy_request 192.0.2.8 mx.example.com "$FROM" "$TO"
+	} >"$T/requests"
+	run_dnswl <"$T/requests"
+	assert_success
+	assert_reply DUNNO DUNNO DUNNO
+	assert_equal "$(log_text | grep -c '^decision: .* swl.test=127\.[0-9.]*:dns:refusal ')" 3
+	assert_equal "$(log_text | grep -c '^warning: list swl\.test returned')" 1
+	assert_log '^warning: list swl\.test returned refusal code 127\.0\.0\.255: not a listing \(warned once per 10 min per process\)$'
+	# a new process (a new smtpd connection) warns again
+	write_cfg swl:swl.test:127
+	run_policy 192.0.2.7 mx.example.com "$FROM" "$TO"
+	assert_equal "$(log_text | grep -c '^warning: list swl\.test returned')" 2
+}
+
+@test "the refusal-code warning comes again after 10 minutes in the same process" {
+	write_cfg swl:swl.test:127
+	clock_file "$T/clock"
+	dnswl_start "${CLOCK_ENV[@]}"
+	dnswl_ask 192.0.2.7
+	assert_equal "$reply" action=DUNNO
+	clock_set 599
+	dnswl_ask 192.0.2.7
+	assert_equal "$(log_text | grep -c '^warning: list swl\.test returned')" 1
+	clock_set 600
+	dnswl_ask 192.0.2.7
+	assert_equal "$reply" action=DUNNO
+	dnswl_stop
+	assert_equal "$(log_text | grep -c '^decision: ')" 3
+	assert_equal "$(log_text | grep -c '^warning: list swl\.test returned refusal code 127\.0\.0\.255')" 2
+	assert_stderr_empty
+}
+
+@test "nameserver refusing at once (nothing listens there): unreachable, not timeout" {
+	write_cfg nameserver=127.0.0.9:1 "$SWL"
+	run_policy 192.0.2.1 mx.example.com "$FROM" "$TO"
+	assert_success
+	assert_reply "$DEFER"
+	assert_stderr_empty
+	assert_decision " swl.test=unreachable:dns " " action=DEFER_IF_REJECT"
+	run_dnswl -q 192.0.2.1
+	assert_line --regexp '^list swl\.test .*answer unreachable from dns: failed$'
+}
+
 @test "an answer outside 127/8 (10.1.2.3) is not a listing" {
 	write_cfg swl:swl.test:127
 	run_policy 192.0.2.9 mx.example.com "$FROM" "$TO"

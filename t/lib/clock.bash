@@ -13,6 +13,8 @@
 #                      runs of common.bash and the driver runs of
 #                      amavis.bash do this
 #   clock_need         skip the calling test when libfaketime is missing
+#   clock_file FILE    CLOCK_ENV for one long-lived dnswl (dnswl_start)
+#   clock_set SECONDS  whose clock then reads start + SECONDS, frozen
 #
 #   scaled N           N times DNSWL_TEST_SCALE (1 in a plain build; make
 #                      check sets it higher for sanitizer builds and
@@ -61,6 +63,24 @@ clock_env() {
 	[[ -n ${CLOCK_AT:-} ]] || return 0
 	CLOCK_ENV=(env "LD_PRELOAD=$(_clock_preload "$1")" DONT_FAKE_MONOTONIC=1
 		"FAKETIME=$(date -d "@$CLOCK_AT" '+%Y-%m-%d %H:%M:%S')")
+}
+
+# clock_file FILE - CLOCK_ENV for a process that lives across several
+# requests: its frozen clock is read from FILE at every call (libfaketime
+# FAKETIME_TIMESTAMP_FILE), so the test moves it with clock_set.
+clock_file() {
+	clock_need
+	[[ -n ${CLOCK_BASE:-} ]] || clock_start
+	CLOCK_FILE=$1
+	clock_set 0
+	CLOCK_ENV=(env "LD_PRELOAD=$(_clock_preload "$DNSWL")" DONT_FAKE_MONOTONIC=1
+		"FAKETIME_TIMESTAMP_FILE=$CLOCK_FILE" FAKETIME_NO_CACHE=1)
+}
+
+# clock_set SECONDS - the clock of clock_file is start + SECONDS, frozen.
+clock_set() {
+	date -d "@$((CLOCK_BASE + $1))" '+%Y-%m-%d %H:%M:%S' >"$CLOCK_FILE.tmp" &&
+		mv "$CLOCK_FILE.tmp" "$CLOCK_FILE"
 }
 
 # scaled N - a hang-stopping bound for this build (see the header).

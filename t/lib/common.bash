@@ -189,6 +189,31 @@ dnswl_cmd() {
 	"${CLOCK_ENV[@]}" "$DNSWL" "$@"
 }
 
+# dnswl_start [ENV-WORDS...] - a serving dnswl -c $CFG that stays up
+# between requests, on a coprocess (DN_PID; DN[0] its stdout, DN[1] its
+# stdin), stderr appended to $ERR_FILE.  ENV-WORDS (e.g. "${CLOCK_ENV[@]}")
+# go before the binary.  Stop it with dnswl_stop.
+dnswl_start() {
+	coproc DN { exec "$@" "$DNSWL" -c "$CFG" 2>>"$ERR_FILE" 3>&-; }
+}
+
+# dnswl_ask ADDR [NAME] - one request to dnswl_start's dnswl; its action
+# line in $reply (fails after a scaled 30 s without one).
+dnswl_ask() {
+	local empty
+	policy_request "$1" "${2:-mx.example.com}" a@example.com b@example.org >&"${DN[1]}"
+	read -r -t "$(scaled 30)" reply <&"${DN[0]}" || fail "no reply from dnswl"
+	read -r -t "$(scaled 30)" empty <&"${DN[0]}"
+}
+
+# dnswl_stop - end dnswl_start's dnswl by closing its stdin; waits for it.
+dnswl_stop() {
+	local pid=$DN_PID fd=${DN[1]}
+	exec {fd}>&-
+	wait "$pid"
+	DN_PID=
+}
+
 # run_dnswl [ARGS]... - `run` dnswl -c $CFG ARGS with the caller's stdin;
 # sets output/status/lines like run, and elapsed_ms.
 run_dnswl() {

@@ -144,7 +144,10 @@ dnsdelay_start() {
 	for arg; do [[ $arg == -b* ]] && probe=; done
 	dir=${BATS_FILE_TMPDIR:-${BATS_RUN_TMPDIR:-/tmp}}
 	DNSDELAY_LOG=$dir/dns_delay.log
+	# empty both now: the background job's own redirection may come after
+	# _dnsdelay_wait_port has read the last proxy's "Listening on port"
 	: >"$DNSDELAY_LOG"
+	: >"$dir/dns_delay.out"
 	DNSTEST_PORT=$DNS_PORT
 	"$prog" -u "$DNSTEST_PORT" -l "$DNSDELAY_LOG" "$@" >"$dir/dns_delay.out" 2>&1 </dev/null 3>&- &
 	DNSDELAY_PID=$!

@@ -1,0 +1,197 @@
+/*
+ * dns_pool.c - worker threads, each with its own resolver state.
+ *
+ * One mutex guards the batch (jobs, next, ndone) and stop; the workers
+ * wait on `work`, the caller on `done`.  A worker takes the next job,
+ * drops the mutex for the blocking query on its own state, and counts
+ * the job done under the mutex again: that hand-over is what orders
+ * its writes to the answer before the caller reads them.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns_pool.h"
+#include "msg.h"
+
+struct dns_worker {
+	pthread_t tid;
+	struct __res_state res;		/* this thread's only */
+	struct dns_pool *pool;
+};
+
+struct dns_pool {
+	struct dns_settings settings;
+	unsigned cap;			/* most threads */
+	pthread_mutex_t mu;
+	pthread_cond_t work;		/* a batch or stop for the workers */
+	pthread_cond_t done;		/* the batch is answered */
+	struct dns_pool_job *jobs;	/* the batch; NULL between batches */
+	unsigned njobs, next, ndone;
+	bool stop;
+	bool warned;			/* "cannot start a thread" said */
+	unsigned nworkers;
+	struct dns_worker *workers[DNS_MAX_PARALLEL];
+};
+
+/* dns_pool_new - settings checked, no thread yet */
+struct dns_pool *dns_pool_new(const struct dns_settings *s, char *err, size_t errsize)
+{
+	struct __res_state probe;
+	struct dns_pool *p;
+
+	if (!dns_res_open(&probe, s, err, errsize))
+		return NULL;
+	dns_res_close(&probe);
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		snprintf(err, errsize, "out of memory");
+		return NULL;
+	}
+	p->settings = *s;
+	p->cap = s->max_parallel == 0 || s->max_parallel > DNS_MAX_PARALLEL
+	    ? DNS_MAX_PARALLEL : s->max_parallel;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->done, NULL);
+	return p;
+}
+
+/* next_job - wait for a job (mu held); NULL when told to stop */
+static struct dns_pool_job *next_job(struct dns_pool *p)
+{
+	while (!p->stop && (p->jobs == NULL || p->next >= p->njobs))
+		pthread_cond_wait(&p->work, &p->mu);
+	return p->stop ? NULL : &p->jobs[p->next++];
+}
+
+/* worker_main - answer jobs until stopped */
+static void *worker_main(void *arg)
+{
+	struct dns_worker *w = arg;
+	struct dns_pool *p = w->pool;
+	struct dns_pool_job *job;
+
+	pthread_setname_np(pthread_self(), DNS_POOL_THREAD_NAME);
+	pthread_mutex_lock(&p->mu);
+	while ((job = next_job(p)) != NULL) {
+		pthread_mutex_unlock(&p->mu);
+		dns_res_query(&w->res, job->qname, job->ans);
+		pthread_mutex_lock(&p->mu);
+		if (++p->ndone == p->njobs)
+			pthread_cond_signal(&p->done);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* spawn_thread - start w's thread with every signal blocked */
+static int spawn_thread(struct dns_worker *w)
+{
+	sigset_t all, old;
+	int rc;
+
+	/* SIGTERM and the like go to the main thread, and a SIGPIPE from
+	 * res_nsend's TCP fallback becomes EPIPE in the worker. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&w->tid, NULL, worker_main, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+/* start_worker - one more thread with its own resolver state */
+static bool start_worker(struct dns_pool *p)
+{
+	struct dns_worker *w = calloc(1, sizeof(*w));
+	char err[256] = "out of memory";
+	int rc;
+
+	if (w == NULL || !dns_res_open(&w->res, &p->settings, err, sizeof(err)))
+		goto fail;
+	w->pool = p;
+	if ((rc = spawn_thread(w)) != 0) {
+		snprintf(err, sizeof(err), "pthread_create: %s", strerror(rc));
+		dns_res_close(&w->res);
+		goto fail;
+	}
+	p->workers[p->nworkers++] = w;
+	return true;
+fail:
+	if (!p->warned)
+		msg_warn("cannot start a DNS query thread (%s): running with %u",
+			 err, p->nworkers);
+	p->warned = true;
+	free(w);
+	return false;
+}
+
+/* fail_untaken - no thread at all: every job fails (mu held) */
+static void fail_untaken(struct dns_pool *p)
+{
+	for (; p->next < p->njobs; p->next++, p->ndone++) {
+		memset(p->jobs[p->next].ans, 0, sizeof(*p->jobs[p->next].ans));
+		p->jobs[p->next].ans->status = DNS_ERROR;
+	}
+}
+
+/* dns_pool_run - hand the batch over, wait for the last answer */
+void dns_pool_run(struct dns_pool *p, struct dns_pool_job *jobs, unsigned n)
+{
+	unsigned want = n < p->cap ? n : p->cap;
+
+	if (n == 0)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->jobs = jobs;
+	p->njobs = n;
+	p->next = p->ndone = 0;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	while (p->nworkers < want && start_worker(p))
+		continue;
+	pthread_mutex_lock(&p->mu);
+	if (p->nworkers == 0)
+		fail_untaken(p);
+	while (p->ndone < p->njobs)
+		pthread_cond_wait(&p->done, &p->mu);
+	p->jobs = NULL;
+	p->njobs = p->next = p->ndone = 0;
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* dns_pool_free - stop, join, close */
+void dns_pool_free(struct dns_pool *p)
+{
+	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->stop = true;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	for (unsigned i = 0; i < p->nworkers; i++) {
+		pthread_join(p->workers[i]->tid, NULL);
+		dns_res_close(&p->workers[i]->res);
+		free(p->workers[i]);
+	}
+	pthread_cond_destroy(&p->done);
+	pthread_cond_destroy(&p->work);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+}
+
+/* dns_pool_forget_in_child - close the inherited states, nothing else */
+void dns_pool_forget_in_child(void *pool)
+{
+	struct dns_pool *p = pool;
+
+	if (p == NULL)
+		return;
+	/* Forked between batches: no worker is inside the resolver, and
+	 * nworkers and the states are only changed by the forking thread. */
+	for (unsigned i = 0; i < p->nworkers; i++)
+		dns_res_close(&p->workers[i]->res);
+	p->nworkers = 0;
+}
