@@ -25,15 +25,31 @@
 
 /* What a list is queried by. */
 enum list_kind {
-	LIST_IP,		/* reversed client address (swl-sites) */
-	LIST_DOMAIN,		/* registrable domain of client_name (dwl-sites) */
+	LIST_IP,		/* reversed client address (swl-, dnsbl-sites) */
+	LIST_DOMAIN,		/* a domain name (dwl-sites, rhsbl-sites) */
 };
 
-/* What a match on the list means (block lists: a later issue). */
+/* What a match on the list means. */
 enum list_role {
-	LIST_ALLOW,
-	LIST_BLOCK,
+	LIST_ALLOW,		/* swl-sites, dwl-sites: boost */
+	LIST_BLOCK,		/* dnsbl-sites, rhsbl-sites: score */
 };
+
+/*
+ * The names a domain list looks up (`check`, a bit set).  An allow
+ * list (dwl) looks up the registrable domain of the verified client
+ * name only; a block list (rhsbl) the full names, as Postfix's
+ * reject_rhsbl_* restrictions do.
+ */
+enum list_check {
+	CHECK_SENDER = 1 << 0,		/* envelope sender's domain */
+	CHECK_HELO = 1 << 1,		/* HELO/EHLO name */
+	CHECK_CLIENT_NAME = 1 << 2,	/* verified client name */
+	CHECK_REVERSE_NAME = 1 << 3,	/* unverified PTR name */
+};
+#define CHECK_KINDS	4
+/* Queries of one request at most: one per list and checked name. */
+#define CFG_MAX_QUERIES	(CFG_MAX_LISTS * CHECK_KINDS)
 
 /*
  * One `ips` entry: a filter (match_filter.h) the answer code must pass.
@@ -43,7 +59,7 @@ enum list_role {
 struct list_entry {
 	struct match_filter filter;
 	uint64_t size;		/* match_filter_size(&filter) */
-	double boost;
+	double boost;		/* the boost, or a block list's score */
 	bool has_boost;		/* "/ BOOST" given; else the list's boost */
 };
 
@@ -51,7 +67,10 @@ struct dns_list {
 	char zone[DNS_NAME_MAX];	/* also the section name */
 	enum list_kind kind;
 	enum list_role role;
-	double boost;			/* default -10.0 */
+	double boost;			/* allow: boost, default -10.0;
+					 * block: score, default 1.0 */
+	double miss;			/* block: added on NXDOMAIN/NODATA */
+	unsigned check;			/* domain lists: enum list_check bits */
 	struct list_entry *entries;	/* malloc'ed, nentries of them */
 	unsigned nentries;		/* 1.. after load ("127" by default) */
 	int line;			/* where it was named in `sites` */
@@ -87,6 +106,11 @@ struct config {
 	char action_ok[CFG_ACTION_MAX];		/* whitelisted */
 	char action_dunno[CFG_ACTION_MAX];	/* not listed */
 	char action_defer[CFG_ACTION_MAX];	/* a list failed */
+	char action_reject[CFG_ACTION_MAX];	/* "$lists": the lists that hit */
+	bool has_reject_score;			/* reject_score set */
+	double reject_score;			/* total at or above: reject */
+	char header[80];			/* "" = no header */
+	bool dry_run;				/* never answer a reject */
 	char syslog_facility[32];
 	char log_file[PATH_MAX];		/* "" = syslog */
 	int facility;				/* syslog code */
@@ -148,6 +172,9 @@ bool cfg_check_secrets(const struct config *cfg, char *buf, size_t size);
 
 /* cfg_grey_print - the [greylist] part of cfg_print. */
 void cfg_grey_print(const struct grey_settings *g, FILE *fp);
+
+/* cfg_check_name - "sender", "helo"... for one enum list_check bit. */
+const char *cfg_check_name(unsigned bit);
 
 /* cfg_print - write the effective settings, in dnswl.cfg syntax. */
 void cfg_print(const struct config *cfg, FILE *fp);

@@ -1,7 +1,8 @@
 /*
- * cfg_lists.c - list sections, `sites` and `nameserver` values (`ips`
- * entries: cfg_ips.c).  Values may span indented continuation lines;
- * libinih hands those over one line at a time.
+ * cfg_lists.c - list sections and `nameserver` values (`sites`:
+ * cfg_sites.c, resolving a list: cfg_resolve.c, `ips` entries:
+ * cfg_ips.c).  Values may span indented continuation lines; libinih
+ * hands those over one line at a time.
  */
 #include "config.h"
 
@@ -14,18 +15,23 @@
 #include "cfg_load.h"
 #include "str.h"
 
-#define DEFAULT_LIST_BOOST	-10.0
+/* cfg_sites_section - the sections that name lists */
+bool cfg_sites_section(const char *section)
+{
+	return strcmp(section, "swl-sites") == 0 || strcmp(section, "dwl-sites") == 0
+	    || strcmp(section, "dnsbl-sites") == 0 || strcmp(section, "rhsbl-sites") == 0;
+}
 
 /* cfg_known_section - sections with fixed meaning */
 static bool cfg_known_section(const char *section)
 {
 	return strcmp(section, "global") == 0 || strcmp(section, "cache") == 0
-	    || strcmp(section, "sql") == 0 || strcmp(section, "swl-sites") == 0
-	    || strcmp(section, "dwl-sites") == 0 || strcmp(section, "greylist") == 0;
+	    || strcmp(section, "sql") == 0 || strcmp(section, "greylist") == 0
+	    || cfg_sites_section(section);
 }
 
 /* cfg_find_def - the kept text of a list section, created on demand */
-static struct cfg_site_def *cfg_find_def(struct cfg_state *st, const char *zone, bool create)
+struct cfg_site_def *cfg_find_def(struct cfg_state *st, const char *zone, bool create)
 {
 	for (unsigned i = 0; i < st->ndefs; i++)
 		if (strcasecmp(st->defs[i].zone, zone) == 0)
@@ -44,16 +50,19 @@ static struct cfg_site_def *cfg_find_def(struct cfg_state *st, const char *zone,
 /* cfg_section - a section header: known, or a list's own section */
 void cfg_section(struct cfg_state *st, const char *section)
 {
+	struct cfg_site_def *def;
+
 	if (cfg_known_section(section))
 		return;
-	if (cfg_find_def(st, section, false) != NULL)
+	def = cfg_find_def(st, section, true);
+	if (def != NULL && def->section_line != 0)
 		cfg_error(st, "section [%s] given twice", section);
-	else
-		cfg_find_def(st, section, true);
+	else if (def != NULL)
+		def->section_line = st->line;
 }
 
-/* cfg_append - join a continued value with a comma */
-static void cfg_append(struct cfg_state *st, char *buf, size_t size, const char *value)
+/* cfg_def_append - join a continued value with a comma */
+void cfg_def_append(struct cfg_state *st, char *buf, size_t size, const char *value)
 {
 	if (*buf != '\0' && !str_appendf(buf, size, ","))
 		cfg_error(st, "value too long");
@@ -61,7 +70,18 @@ static void cfg_append(struct cfg_state *st, char *buf, size_t size, const char 
 		cfg_error(st, "value too long (at most %zu bytes)", size - 1);
 }
 
-/* cfg_site_key - `ips` or `boost` in a list section */
+/* cfg_def_once - keep a single-valued key of a list section */
+static void cfg_def_once(struct cfg_state *st, const char *section, const char *name,
+			 struct cfg_def_value *v, const char *value)
+{
+	if (v->line != 0)
+		return cfg_error(st, "\"%s\" given twice in [%s]", name, section);
+	v->line = st->line;
+	if (!str_copy(v->text, sizeof(v->text), value))
+		cfg_error(st, "%s: value too long", name);
+}
+
+/* cfg_site_key - `ips`, `boost`, `score`, `miss` or `check` in a list section */
 void cfg_site_key(struct cfg_state *st, const char *section, const char *name,
 		  const char *value)
 {
@@ -72,80 +92,21 @@ void cfg_site_key(struct cfg_state *st, const char *section, const char *name,
 	if (cfg_key(st, name, "ips")) {
 		if (def->ips_line == 0)
 			def->ips_line = st->line;
-		cfg_append(st, def->ips, sizeof(def->ips), value);
-	} else if (cfg_key(st, name, "boost")) {
-		if (def->boost_line != 0)
-			cfg_error(st, "\"boost\" given twice in [%s]", section);
-		def->boost_line = st->line;
-		if (!str_copy(def->boost, sizeof(def->boost), value))
-			cfg_error(st, "boost: \"%s\" is not a number", value);
-	} else if (st->near[0] != '\0')
+		cfg_def_append(st, def->ips, sizeof(def->ips), value);
+	} else if (cfg_key(st, name, "boost"))
+		cfg_def_once(st, section, name, &def->boost, value);
+	else if (cfg_key(st, name, "score"))
+		cfg_def_once(st, section, name, &def->score, value);
+	else if (cfg_key(st, name, "miss"))
+		cfg_def_once(st, section, name, &def->miss, value);
+	else if (cfg_key(st, name, "check"))
+		cfg_def_once(st, section, name, &def->check, value);
+	else if (st->near[0] != '\0')
 		cfg_error(st, "unknown key \"%s\" in list section [%s]; did you "
 			  "mean \"%s\"?", name, section, st->near);
 	else
-		cfg_error(st, "unknown key \"%s\" in list section [%s] "
-			  "(expected ips or boost)", name, section);
-}
-
-/* cfg_valid_zone - a DNS name we can append query prefixes to */
-static bool cfg_valid_zone(const char *zone)
-{
-	size_t label = 0, len = strlen(zone);
-
-	if (len == 0 || len > 200 || zone[0] == '.' || zone[len - 1] == '.')
-		return false;
-	for (const char *p = zone; *p; p++) {
-		if (*p == '.') {
-			if (label == 0)
-				return false;
-			label = 0;
-		} else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
-			   || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_') {
-			if (++label > 63)
-				return false;
-		} else
-			return false;
-	}
-	return true;
-}
-
-/* cfg_add_site - one zone named in `sites` */
-static void cfg_add_site(struct cfg_state *st, enum list_kind kind, const char *zone)
-{
-	struct config *cfg = st->cfg;
-	struct dns_list *list;
-
-	if (!cfg_valid_zone(zone))
-		return cfg_error(st, "sites: \"%s\" is not a DNS zone name", zone);
-	for (unsigned i = 0; i < cfg->nlists; i++)
-		if (strcasecmp(cfg->lists[i].zone, zone) == 0
-		    && cfg->lists[i].kind == kind)
-			return cfg_error(st, "sites: \"%s\" named twice", zone);
-	if (cfg->nlists >= CFG_MAX_LISTS)
-		return cfg_error(st, "too many lists (at most %d)", CFG_MAX_LISTS);
-	list = &cfg->lists[cfg->nlists++];
-	str_copy(list->zone, sizeof(list->zone), zone);
-	list->kind = kind;
-	list->role = LIST_ALLOW;
-	list->boost = DEFAULT_LIST_BOOST;
-	list->line = st->line;
-}
-
-/* cfg_sites - `sites = a, b` in [swl-sites] / [dwl-sites] */
-void cfg_sites(struct cfg_state *st, enum list_kind kind, const char *name,
-	       const char *value)
-{
-	char buf[CFG_IPS_MAX], *item, *save = NULL;
-
-	if (!cfg_key(st, name, "sites"))
-		return cfg_unknown_key(st, kind == LIST_IP ? "swl-sites" : "dwl-sites", name);
-	if (!str_copy(buf, sizeof(buf), value))
-		return cfg_error(st, "sites: value too long");
-	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-		item = str_trim(item);
-		if (*item != '\0')
-			cfg_add_site(st, kind, item);
-	}
+		cfg_error(st, "unknown key \"%s\" in list section [%s] (expected ips, "
+			  "boost, score, miss or check)", name, section);
 }
 
 /* cfg_parse_server - "IP", "IP:PORT", "[IPv6]:PORT" or a bare IPv6 */
@@ -200,30 +161,6 @@ bool cfg_parse_nameservers(struct dns_settings *dns, const char *value, char *er
 	return true;
 }
 
-/* cfg_resolve_list - give a list its section's ips and boost */
-static void cfg_resolve_list(struct cfg_state *st, struct dns_list *list)
-{
-	struct cfg_site_def *def = cfg_find_def(st, list->zone, false);
-	char err[256];
-
-	st->line = list->line;
-	if (def == NULL)
-		return cfg_error(st, "list %s is named in sites but has no [%s] section",
-				 list->zone, list->zone);
-	def->used = true;
-	if (def->boost_line != 0 && !cfg_parse_boost(def->boost, &list->boost)) {
-		st->line = def->boost_line;
-		return cfg_error(st, "boost: \"%s\" is not a plain decimal number "
-				 "from %g to %g", def->boost, -CFG_BOOST_LIMIT, CFG_BOOST_LIMIT);
-	}
-	st->line = def->ips_line;
-	if (!cfg_parse_ips(list, def->ips_line ? def->ips : "127", err, sizeof(err)))
-		return cfg_error(st, "ips of [%s]: %s", list->zone, err);
-	for (unsigned i = 0; i < list->nentries; i++)
-		if (!list->entries[i].has_boost)
-			list->entries[i].boost = list->boost;
-}
-
 /* cfg_finish - resolve lists, refuse sections nothing names */
 void cfg_finish(struct cfg_state *st)
 {
@@ -234,8 +171,9 @@ void cfg_finish(struct cfg_state *st)
 	for (unsigned i = 0; i < st->ndefs && !st->failed; i++) {
 		if (!st->defs[i].used) {
 			st->line = st->defs[i].line;
-			cfg_error(st, "unknown section [%s]: not named in "
-				  "[swl-sites] or [dwl-sites] sites", st->defs[i].zone);
+			cfg_error(st, "unknown section [%s]: not named in the sites of "
+				  "[swl-sites], [dwl-sites], [dnsbl-sites] or [rhsbl-sites]",
+				  st->defs[i].zone);
 		}
 	}
 	if (!st->failed && cfg->sql.use_sql) {

@@ -79,10 +79,8 @@ static int cfg_handler(void *user, const char *section, const char *name,
 		cfg_sql(st, name, value);
 	else if (strcmp(section, "greylist") == 0)
 		cfg_greylist(st, name, value);
-	else if (strcmp(section, "swl-sites") == 0)
-		cfg_sites(st, LIST_IP, name, value);
-	else if (strcmp(section, "dwl-sites") == 0)
-		cfg_sites(st, LIST_DOMAIN, name, value);
+	else if (cfg_sites_section(section))
+		cfg_sites(st, section, name, value);
 	else
 		cfg_site_key(st, section, name, value);
 	return !st->failed;

@@ -13,14 +13,24 @@
 #define CFG_MAX_DEFS	(2 * CFG_MAX_LISTS)
 #define CFG_IPS_MAX	8192
 
-/* A list section as read, before `sites` tells us what it is. */
+/* A list's own key as read: its text and line (0: not given). */
+struct cfg_def_value {
+	char text[256];
+	int line;
+};
+
+/*
+ * A list section as read, before `sites` tells us what it is; or the
+ * entries of postscreen-spelled `sites` items (zone=FILTER*WEIGHT).
+ */
 struct cfg_site_def {
 	char zone[DNS_NAME_MAX];
-	int line;
+	int line;			/* first seen */
+	int section_line;		/* its [zone] header, 0: none */
+	int sites_line;			/* a spelled `sites` item, 0: none */
 	char ips[CFG_IPS_MAX];
 	int ips_line;
-	char boost[64];
-	int boost_line;
+	struct cfg_def_value boost, score, miss, check;
 	bool used;
 };
 
@@ -60,8 +70,24 @@ void cfg_global(struct cfg_state *st, const char *name, const char *value);
 void cfg_cache(struct cfg_state *st, const char *name, const char *value);
 void cfg_sql(struct cfg_state *st, const char *name, const char *value);
 void cfg_greylist(struct cfg_state *st, const char *name, const char *value);
-void cfg_sites(struct cfg_state *st, enum list_kind kind, const char *name, const char *value);
+void cfg_sites(struct cfg_state *st, const char *section, const char *name, const char *value);
 void cfg_site_key(struct cfg_state *st, const char *section, const char *name, const char *value);
+
+/*
+ * cfg_find_def - the kept text of the list section for zone (case
+ * insensitive); created (first seen at st->line) when create is set.
+ * NULL when absent, or when there is no room (error recorded).
+ */
+struct cfg_site_def *cfg_find_def(struct cfg_state *st, const char *zone, bool create);
+
+/* cfg_def_append - add value to a kept `ips` text, comma-joined. */
+void cfg_def_append(struct cfg_state *st, char *buf, size_t size, const char *value);
+
+/* cfg_sites_section - is section one of the four [*-sites]? */
+bool cfg_sites_section(const char *section);
+
+/* cfg_resolve_list - give a list its section's values (cfg_resolve.c). */
+void cfg_resolve_list(struct cfg_state *st, struct dns_list *list);
 
 /* Value checkers shared by the section parsers (errors via cfg_error). */
 bool cfg_once(struct cfg_state *st, const char *section, const char *name);

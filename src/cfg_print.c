@@ -20,26 +20,67 @@ static void print_entry(const struct list_entry *e, FILE *fp, bool last)
 	fprintf(fp, "%s / %.1f%s", text, e->boost, last ? "\n" : ",\n      ");
 }
 
+/* print_check - a domain list's `check` */
+static void print_check(const struct dns_list *list, FILE *fp)
+{
+	unsigned n = 0;
+
+	fprintf(fp, "check =");
+	for (unsigned b = 1; b < 1u << CHECK_KINDS; b <<= 1)
+		if (list->check & b)
+			fprintf(fp, "%s %s", n++ ? "," : "", cfg_check_name(b));
+	fputc('\n', fp);
+}
+
 /* print_list - a list section */
 static void print_list(const struct dns_list *list, FILE *fp)
 {
-	fprintf(fp, "\n[%s]\n; queried by %s\nboost = %.1f\nips = ", list->zone,
-		list->kind == LIST_IP ? "the client address (swl-sites)"
-		: "the client name's registrable domain (dwl-sites)", list->boost);
+	static const char *what[2][2] = {
+		{"the client address (swl-sites)", "the client address (dnsbl-sites)"},
+		{"the client name's registrable domain (dwl-sites)",
+		 "the names of check (rhsbl-sites)"}};
+
+	fprintf(fp, "\n[%s]\n; queried by %s\n", list->zone, what[list->kind][list->role]);
+	if (list->role == LIST_ALLOW)
+		fprintf(fp, "boost = %.1f\n", list->boost);
+	else
+		fprintf(fp, "score = %.1f\nmiss = %.1f\n", list->boost, list->miss);
+	if (list->kind == LIST_DOMAIN)
+		print_check(list, fp);
+	fprintf(fp, "ips = ");
 	for (unsigned i = 0; i < list->nentries; i++)
 		print_entry(&list->entries[i], fp, i + 1 == list->nentries);
 }
 
-/* print_sites - `sites` of one kind */
-static void print_sites(const struct config *cfg, enum list_kind kind, FILE *fp)
+/* print_sites - `sites` of one kind and role */
+static void print_sites(const struct config *cfg, enum list_kind kind, enum list_role role,
+			FILE *fp)
 {
+	static const char *names[2][2] = {{"swl-sites", "dnsbl-sites"},
+		{"dwl-sites", "rhsbl-sites"}};
 	unsigned n = 0;
 
-	fprintf(fp, "\n[%s]\nsites =", kind == LIST_IP ? "swl-sites" : "dwl-sites");
 	for (unsigned i = 0; i < cfg->nlists; i++)
-		if (cfg->lists[i].kind == kind)
+		n += cfg->lists[i].role == role;
+	if (role == LIST_BLOCK && n == 0)
+		return;		/* an allow-only (dnswl.py) file prints as before */
+	n = 0;
+	fprintf(fp, "\n[%s]\nsites =", names[kind][role]);
+	for (unsigned i = 0; i < cfg->nlists; i++)
+		if (cfg->lists[i].kind == kind && cfg->lists[i].role == role)
 			fprintf(fp, "%s %s", n++ ? "," : "", cfg->lists[i].zone);
 	fputc('\n', fp);
+}
+
+/* print_scoring - the scoring keys of [global] */
+static void print_scoring(const struct config *cfg, FILE *fp)
+{
+	if (cfg->has_reject_score)
+		fprintf(fp, "reject_score = %.1f\n", cfg->reject_score);
+	else
+		fprintf(fp, "reject_score = ; never reject\n");
+	fprintf(fp, "action_reject = %s\nheader = %s\ndry_run = %s\n", cfg->action_reject,
+		cfg->header, cfg->dry_run ? "yes" : "no");
 }
 
 /* print_global - [global] */
@@ -57,6 +98,7 @@ static void print_global(const struct config *cfg, FILE *fp)
 		cfg->action_ok, cfg->action_dunno, cfg->action_defer);
 	fprintf(fp, "syslog_facility = %s\nlog_file = %s\n", cfg->syslog_facility,
 		cfg->log_file);
+	print_scoring(cfg, fp);
 	if (cfg->ignored[0] != '\0')
 		fprintf(fp, "; ignored dnswl.py daemon keys: %.*s\n",
 			(int) strcspn(cfg->ignored, "\n") - 1, cfg->ignored);
@@ -79,8 +121,10 @@ void cfg_print(const struct config *cfg, FILE *fp)
 		q->mailaddr_priority, q->policy_preset, q->cleanup_interval,
 		q->timeout, q->localpart_lowercase ? "yes" : "no", q->max_age);
 	cfg_grey_print(&cfg->grey, fp);
-	print_sites(cfg, LIST_IP, fp);
-	print_sites(cfg, LIST_DOMAIN, fp);
+	print_sites(cfg, LIST_IP, LIST_ALLOW, fp);
+	print_sites(cfg, LIST_DOMAIN, LIST_ALLOW, fp);
+	print_sites(cfg, LIST_IP, LIST_BLOCK, fp);
+	print_sites(cfg, LIST_DOMAIN, LIST_BLOCK, fp);
 	for (unsigned i = 0; i < cfg->nlists; i++)
 		print_list(&cfg->lists[i], fp);
 }

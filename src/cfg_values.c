@@ -74,6 +74,8 @@ void cfg_defaults(struct config *cfg)
 	str_copy(cfg->action_dunno, sizeof(cfg->action_dunno), "DUNNO");
 	str_copy(cfg->action_defer, sizeof(cfg->action_defer),
 		 "DEFER_IF_REJECT 4.7.1 DNS list lookup failed, try again later");
+	str_copy(cfg->action_reject, sizeof(cfg->action_reject),
+		 "REJECT 5.7.1 Service unavailable, listed by $lists");
 	str_copy(cfg->syslog_facility, sizeof(cfg->syslog_facility), "mail");
 	cfg->facility = msg_facility_code("mail");
 	str_copy(cfg->cache.file, sizeof(cfg->cache.file),
@@ -161,6 +163,45 @@ valid:
 		cfg_error(st, "%s: action too long or holds control characters", name);
 }
 
+/* cfg_reject_score - a positive plain decimal, or empty: never reject */
+static void cfg_reject_score(struct config *cfg, struct cfg_state *st, const char *value)
+{
+	cfg->has_reject_score = *value != '\0';
+	if (cfg->has_reject_score && (!cfg_parse_boost(value, &cfg->reject_score)
+				      || cfg->reject_score <= 0))
+		cfg_error(st, "reject_score: \"%s\" is not a plain decimal number above 0 "
+			  "and at most %g (empty: never reject)", value, CFG_BOOST_LIMIT);
+}
+
+/* cfg_header - an RFC 5322 field name, or empty: no header */
+static void cfg_header(struct config *cfg, struct cfg_state *st, const char *value)
+{
+	for (const char *p = value; *p; p++)
+		if (*p < 33 || *p > 126 || *p == ':')
+			return cfg_error(st, "header: \"%s\" is not a header field name "
+					 "(printable ASCII, no space or colon)", value);
+	if (!str_copy(cfg->header, sizeof(cfg->header), value))
+		cfg_error(st, "header: longer than %zu bytes", sizeof(cfg->header) - 1);
+}
+
+/* cfg_scoring - the scoring keys of [global]; false: not one of them */
+static bool cfg_scoring(struct cfg_state *st, const char *name, const char *value)
+{
+	struct config *cfg = st->cfg;
+
+	if (cfg_key(st, name, "reject_score"))
+		cfg_reject_score(cfg, st, value);
+	else if (cfg_key(st, name, "action_reject"))
+		cfg_action(st, name, value, cfg->action_reject, sizeof(cfg->action_reject));
+	else if (cfg_key(st, name, "header"))
+		cfg_header(cfg, st, value);
+	else if (cfg_key(st, name, "dry_run"))
+		cfg_bool(st, name, value, &cfg->dry_run);
+	else
+		return false;
+	return true;
+}
+
 /* dnswl.py daemon keys that spawn(8) makes moot: accepted, ignored. */
 const char *const cfg_ignored_keys[] = {"bind_address", "bind_address6",
 	"port", "uid", "gid", NULL};
@@ -213,7 +254,9 @@ void cfg_global(struct cfg_state *st, const char *name, const char *value)
 			cfg_error(st, "log_file: \"%s\" is not an absolute path", value);
 		else if (!str_copy(cfg->log_file, sizeof(cfg->log_file), value))
 			cfg_error(st, "log_file: path too long");
-	} else if (cfg_daemon_key(st, name))
+	} else if (cfg_scoring(st, name, value))
+		;
+	else if (cfg_daemon_key(st, name))
 		str_appendf(cfg->ignored, sizeof(cfg->ignored), "%s ", name);
 	else
 		cfg_unknown_key(st, "global", name);

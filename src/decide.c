@@ -1,10 +1,10 @@
 /*
  * decide.c - ask every configured list, match, and decide.
  *
- * Every list's query name is built first and all are asked in one
- * lookup_batch() (at once); the outcomes are then taken in list order.
- * Kind (IP or domain) only chooses the query name; role (allow or
- * block) is data carried along for the scoring of a later version.
+ * Every query name is built first (an IP list asks the reversed
+ * client address, an allow domain list the verified client name's
+ * registrable domain, a block domain list one full name per `check`)
+ * and all are asked in one lookup_batch(); score.c weighs the outcomes.
  */
 #include "config.h"
 
@@ -15,6 +15,7 @@
 #include "decide.h"
 #include "match.h"
 #include "msg.h"
+#include "score.h"
 #include "str.h"
 
 /* outcome_name - log spelling of a list outcome */
@@ -32,13 +33,34 @@ static bool known(const char *s)
 	return s != NULL && *s != '\0' && strcmp(s, "unknown") != 0;
 }
 
-/* decide_prefix - the query name's first part for this list kind */
-static bool decide_prefix(const struct dns_list *list, const char *addr,
-			  const char *name, char *buf, size_t size)
+/* decide_domain - the name a domain list looks up for one check */
+static bool decide_domain(const struct dns_list *list, unsigned check,
+			  const struct client *c, char *buf, size_t size)
+{
+	const char *at;
+
+	if (list->role == LIST_ALLOW)
+		return known(c->name) && dns_registrable_domain(c->name, buf, size);
+	switch (check) {
+	case CHECK_SENDER:
+		at = c->sender ? strrchr(c->sender, '@') : NULL;
+		return at != NULL && dns_host_name(at + 1, buf, size);
+	case CHECK_HELO:
+		return known(c->helo) && dns_host_name(c->helo, buf, size);
+	case CHECK_CLIENT_NAME:
+		return known(c->name) && dns_host_name(c->name, buf, size);
+	default:
+		return known(c->reverse_name) && dns_host_name(c->reverse_name, buf, size);
+	}
+}
+
+/* decide_prefix - the query name's first part for this list and check */
+static bool decide_prefix(const struct dns_list *list, unsigned check,
+			  const struct client *c, char *buf, size_t size)
 {
 	if (list->kind == LIST_IP)
-		return known(addr) && dns_reverse_ip(addr, buf, size);
-	return known(name) && dns_registrable_domain(name, buf, size);
+		return known(c->address) && dns_reverse_ip(c->address, buf, size);
+	return decide_domain(list, check, c, buf, size);
 }
 
 /* One warning about a list's odd codes per this many seconds and process. */
@@ -103,15 +125,18 @@ static void decide_outcome(const struct config *cfg, struct list_verdict *lv)
 		lv->outcome = refusals > 0 ? OUTCOME_REFUSAL : OUTCOME_BOGUS;
 }
 
-/* decide_name - the list's query name into lv->res.qname; false: not asked */
-static bool decide_name(const struct dns_list *list, const char *addr,
-			const char *name, struct list_verdict *lv)
+/* decide_name - the query name into lv->res.qname; false: not asked */
+static bool decide_name(const struct config *cfg, unsigned index, unsigned check,
+			const struct client *c, struct list_verdict *lv)
 {
+	const struct dns_list *list = &cfg->lists[index];
 	char prefix[DNS_NAME_MAX];
 
 	memset(lv, 0, sizeof(*lv));
 	lv->list = list;
-	if (!decide_prefix(list, addr, name, prefix, sizeof(prefix))
+	lv->index = index;
+	lv->check = list->role == LIST_BLOCK ? check : 0;
+	if (!decide_prefix(list, check, c, prefix, sizeof(prefix))
 	    || !dns_list_name(prefix, list->zone, lv->res.qname, sizeof(lv->res.qname))) {
 		lv->res.qname[0] = '\0';
 		lv->outcome = OUTCOME_NOT_ASKED;
@@ -120,54 +145,76 @@ static bool decide_name(const struct dns_list *list, const char *addr,
 	return true;
 }
 
-/* decide_ask - every list's query, all in one batch */
-static void decide_ask(struct lookup_ctx *ctx, const struct config *cfg,
-		       const char *addr, const char *name, struct decision *d)
+/* decide_repeat - does an earlier query of the same list ask this name? */
+static bool decide_repeat(const struct decision *d, const struct list_verdict *lv)
 {
-	struct lookup_query q[CFG_MAX_LISTS];
+	for (unsigned i = 0; i + 1 < d->nlists; i++)
+		if (d->lists[i].list == lv->list && strcmp(d->lists[i].res.qname, lv->res.qname) == 0)
+			return true;
+	return false;
+}
+
+/* decide_checks - the checks of a list: one query each (IP lists: one) */
+static unsigned decide_checks(const struct dns_list *list, unsigned *bits)
+{
 	unsigned n = 0;
 
-	for (unsigned i = 0; i < cfg->nlists; i++) {
-		struct list_verdict *lv = &d->lists[d->nlists++];
+	if (list->kind == LIST_IP || list->role == LIST_ALLOW) {
+		bits[0] = list->kind == LIST_IP ? 0 : CHECK_CLIENT_NAME;
+		return 1;
+	}
+	for (unsigned b = 1; b < 1u << CHECK_KINDS; b <<= 1)
+		if (list->check & b)
+			bits[n++] = b;
+	return n;
+}
 
-		if (decide_name(&cfg->lists[i], addr, name, lv))
-			q[n++] = (struct lookup_query) {lv->list, lv->res.qname, &lv->res};
+/* decide_ask - every list's queries, all in one batch */
+static void decide_ask(struct lookup_ctx *ctx, const struct config *cfg,
+		       const struct client *c, struct decision *d)
+{
+	struct lookup_query q[DECIDE_MAX_QUERIES];
+	unsigned n = 0, bits[CHECK_KINDS];
+
+	for (unsigned i = 0; i < cfg->nlists; i++) {
+		for (unsigned k = 0, nk = decide_checks(&cfg->lists[i], bits); k < nk; k++) {
+			struct list_verdict *lv = &d->lists[d->nlists++];
+
+			if (!decide_name(cfg, i, bits[k], c, lv))
+				continue;
+			if (decide_repeat(d, lv))
+				d->nlists--;
+			else
+				q[n++] = (struct lookup_query) {lv->list, lv->res.qname, &lv->res};
+		}
 	}
 	lookup_batch(ctx, q, n);
 }
 
-/* decide - every list, then the verdict */
+/* decide - every list, then the score and verdict */
 void decide(struct lookup_ctx *ctx, const struct config *cfg,
-	    const char *client_addr, const char *client_name, struct decision *d)
+	    const struct client *client, struct decision *d)
 {
-	bool matched = false, failed = false;
-
 	memset(d, 0, sizeof(*d));
-	if (!known(client_addr)) {
+	if (!known(client->address)) {
 		d->verdict = VERDICT_NOT_LISTED;
 		return;
 	}
-	decide_ask(ctx, cfg, client_addr, client_name, d);
-	for (unsigned i = 0; i < d->nlists; i++) {
-		struct list_verdict *lv = &d->lists[i];
-
-		if (lv->outcome == OUTCOME_NOT_ASKED)
-			continue;
-		decide_outcome(cfg, lv);
-		if (lv->outcome == OUTCOME_MATCHED && lv->list->role == LIST_ALLOW) {
-			matched = true;
-			d->boost += lv->boost;
-		}
-		failed |= lv->outcome == OUTCOME_FAILED;
-	}
-	d->verdict = matched ? VERDICT_WHITELISTED
-	    : failed ? VERDICT_TEMPFAIL : VERDICT_NOT_LISTED;
+	decide_ask(ctx, cfg, client, d);
+	for (unsigned i = 0; i < d->nlists; i++)
+		if (d->lists[i].outcome != OUTCOME_NOT_ASKED)
+			decide_outcome(cfg, &d->lists[i]);
+	score_decide(cfg, d);
 }
 
 /* decision_action - configured action for the verdict */
-const char *decision_action(const struct config *cfg, const struct decision *d)
+const char *decision_action(const struct config *cfg, const struct decision *d,
+			    char *buf, size_t size)
 {
 	switch (d->verdict) {
+	case VERDICT_REJECT:
+		score_reject_text(cfg, d, buf, size);
+		return buf;
 	case VERDICT_WHITELISTED:
 		return cfg->action_ok;
 	case VERDICT_TEMPFAIL:
@@ -177,8 +224,8 @@ const char *decision_action(const struct config *cfg, const struct decision *d)
 	}
 }
 
-/* answer_text - codes or status of one list's answer */
-static bool answer_text(const struct list_verdict *lv, char *buf, size_t size)
+/* decision_answer_text - codes or status of one query's answer */
+bool decision_answer_text(const struct list_verdict *lv, char *buf, size_t size)
 {
 	const struct dns_answer *ans = &lv->res.answer;
 	struct in_addr in;
@@ -197,20 +244,37 @@ static bool answer_text(const struct list_verdict *lv, char *buf, size_t size)
 	return true;
 }
 
-/* decision_lists_text - "ZONE=ANSWER:SOURCE[:EXTRA]" for every list */
+/* decision_points_text - "+2.0", "miss+0.5" or nothing */
+bool decision_points_text(const struct decision *d, const struct list_verdict *lv,
+			  char *buf, size_t size)
+{
+	const struct list_score *s = &d->scores[lv->index];
+
+	if (lv->outcome == OUTCOME_MATCHED)
+		return str_appendf(buf, size, "%+.1f", lv->boost);
+	if (s->state == SCORE_MISS && lv->outcome == OUTCOME_NOT_LISTED)
+		return str_appendf(buf, size, "miss%+.1f", s->points);
+	return true;
+}
+
+/* decision_lists_text - "ZONE[CHECK]=ANSWER:SOURCE[:EXTRA]" for every query */
 bool decision_lists_text(const struct decision *d, char *buf, size_t size)
 {
 	bool ok = true;
 
 	for (unsigned i = 0; i < d->nlists; i++) {
 		const struct list_verdict *lv = &d->lists[i];
+		char points[64] = "";
 
-		ok &= str_appendf(buf, size, "%s%s=", i ? " " : "", lv->list->zone);
-		ok &= answer_text(lv, buf, size);
+		ok &= str_appendf(buf, size, "%s%s", i ? " " : "", lv->list->zone);
+		if (lv->check)
+			ok &= str_appendf(buf, size, "[%s]", cfg_check_name(lv->check));
+		ok &= str_appendf(buf, size, "=") && decision_answer_text(lv, buf, size);
 		if (lv->outcome != OUTCOME_NOT_ASKED)
 			ok &= str_appendf(buf, size, ":%s", lookup_source_name(lv->res.source));
-		if (lv->outcome == OUTCOME_MATCHED)
-			ok &= str_appendf(buf, size, ":%.1f", lv->boost);
+		decision_points_text(d, lv, points, sizeof(points));
+		if (*points)
+			ok &= str_appendf(buf, size, ":%s", points);
 		else if (lv->outcome == OUTCOME_NO_MATCH || lv->outcome == OUTCOME_REFUSAL
 			 || lv->outcome == OUTCOME_BOGUS)
 			ok &= str_appendf(buf, size, ":%s", outcome_name(lv->outcome));

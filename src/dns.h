@@ -108,4 +108,12 @@ bool dns_list_name(const char *prefix, const char *zone, char *buf, size_t size)
  */
 bool dns_registrable_domain(const char *host, char *buf, size_t size);
 
+/*
+ * dns_host_name - host (a HELO name, a sender's domain, a client name)
+ * as a block list asks it: lowercased, without a trailing dot, into
+ * buf.  Returns false for anything but a host name with at least two
+ * labels (an address, an address literal, junk, too long).
+ */
+bool dns_host_name(const char *host, char *buf, size_t size);
+
 #endif

@@ -78,3 +78,21 @@ bool dns_registrable_domain(const char *host, char *buf, size_t size)
 	reg = psl_registrable_domain(psl, lower);
 	return reg != NULL && str_copy(buf, size, reg);
 }
+
+/* dns_host_name - a full host or domain name, lowercased, for RHSBLs */
+bool dns_host_name(const char *host, char *buf, size_t size)
+{
+	unsigned char b[16];
+	size_t len;
+
+	if (host == NULL || !str_copy(buf, size, host))
+		return false;
+	len = strlen(buf);
+	if (len > 1 && buf[len - 1] == '.')
+		buf[len - 1] = '\0';
+	if (!dns_valid_host(buf) || strchr(buf, '.') == NULL || inet_pton(AF_INET, buf, b) == 1)
+		return false;
+	for (char *p = buf; *p; p++)
+		*p = (char) tolower((unsigned char) *p);
+	return buf[strlen(buf) - 1] != '.';
+}

@@ -15,8 +15,9 @@
 #include "lookup.h"
 #include "str.h"
 
-/* Misses sent in one go: every list of a request. */
-#define LOOKUP_CHUNK	CFG_MAX_LISTS
+/* Misses sent in one go: every query of a request (a domain block list
+ * asks one per checked name). */
+#define LOOKUP_CHUNK	CFG_MAX_QUERIES
 
 /* lookup_open - query threads (none started yet) and cache */
 bool lookup_open(struct lookup_ctx *ctx, const struct config *cfg, char *err, size_t errsize)

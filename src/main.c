@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,9 @@ struct options {
 	const char *cfg_path;
 	const char *arg;	/* -q ADDRESS or -C COMMAND */
 	const char *name;	/* -q ADDRESS NAME */
+	const char *sender;	/* -q ... -s SENDER */
+	const char *helo;	/* -q ... -H HELO */
+	const char *reverse;	/* -q ... -R PTR-NAME (default NAME) */
 	int nrest;		/* -C greylist ARGS... */
 	char **rest;
 	bool verbose;
@@ -42,7 +46,8 @@ static _Noreturn void usage(void)
 {
 	fprintf(stderr, "usage: dnswl [-c FILE]                  serve Postfix (spawn)\n"
 		"       dnswl -n [-v] [-c FILE]          check the config\n"
-		"       dnswl -q ADDRESS [NAME] [-c FILE] ask every list\n"
+		"       dnswl -q ADDRESS [NAME] [-s SENDER] [-H HELO] [-R PTR] [-c FILE]\n"
+		"                                        ask every list, show the score\n"
 		"       dnswl -C stats|dump|purge|forget-failures [-c FILE]\n"
 		"                                         cache admin\n"
 		"       dnswl [-c FILE] -C greylist [delete ADDRESS[/PREFIX] [SENDER RECIPIENT]]\n"
@@ -53,16 +58,25 @@ static _Noreturn void usage(void)
 /* parse_args - command line into opts */
 static void parse_args(int argc, char **argv, struct options *opts)
 {
+	static const struct option longs[] = {
+		{"sender", required_argument, NULL, 's'},
+		{"helo", required_argument, NULL, 'H'},
+		{"reverse-name", required_argument, NULL, 'R'},
+		{NULL, 0, NULL, 0},
+	};
 	int ch;
 
 	opts->cfg_path = DEFAULT_CFG;
-	while ((ch = getopt(argc, argv, "c:nq:C:vVh")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:nq:C:vVhs:H:R:", longs, NULL)) != -1) {
 		switch (ch) {
 		case 'c': opts->cfg_path = optarg; break;
 		case 'n': opts->mode = MODE_CHECK; break;
 		case 'q': opts->mode = MODE_QUERY; opts->arg = optarg; break;
 		case 'C': opts->mode = MODE_CACHE; opts->arg = optarg; break;
 		case 'v': opts->verbose = true; break;
+		case 's': opts->sender = optarg; break;
+		case 'H': opts->helo = optarg; break;
+		case 'R': opts->reverse = optarg; break;
 		case 'V': printf("dnswl %s\n", PACKAGE_VERSION); exit(0);
 		default: usage();
 		}
@@ -74,7 +88,8 @@ static void parse_args(int argc, char **argv, struct options *opts)
 		opts->rest = argv + optind;
 		optind = argc;
 	}
-	if (optind != argc)
+	if (optind != argc || ((opts->sender || opts->helo || opts->reverse)
+				 && opts->mode != MODE_QUERY))
 		usage();
 }
 
@@ -139,15 +154,17 @@ static void query_settings(struct config *cfg)
 }
 
 /* run_query - `dnswl -q` */
-static int run_query(const struct config *cfg, const char *addr, const char *name)
+static int run_query(const struct config *cfg, const struct options *opts)
 {
+	struct client c = {opts->arg, opts->name, opts->reverse ? opts->reverse : opts->name,
+		opts->helo, opts->sender};
 	struct lookup_ctx ctx;
 	char err[256];
 	int status;
 
 	if (!lookup_open(&ctx, cfg, err, sizeof(err)))
 		msg_fatal("%s", err);
-	status = query_client(cfg, &ctx, addr, name);
+	status = query_client(cfg, &ctx, &c);
 	lookup_close(&ctx);
 	return status;
 }
@@ -173,7 +190,7 @@ int main(int argc, char **argv)
 		return check_config(&cfg, opts.verbose);
 	case MODE_QUERY:
 		query_settings(&cfg);
-		return run_query(&cfg, opts.arg, opts.name);
+		return run_query(&cfg, &opts);
 	case MODE_CACHE:
 		if (strcmp(opts.arg, "greylist") == 0)
 			return grey_admin(&cfg, opts.nrest, opts.rest, stdout);

@@ -74,12 +74,13 @@ static void policy_keep(struct policy_request *req, const char *name, const char
 		{"client_address", offsetof(struct policy_request, client_address)},
 		{"client_name", offsetof(struct policy_request, client_name)},
 		{"reverse_client_name", offsetof(struct policy_request, reverse_client_name)},
+		{"helo_name", offsetof(struct policy_request, helo_name)},
 		{"sender", offsetof(struct policy_request, sender)},
+		{"instance", offsetof(struct policy_request, instance)},
 		{"recipient", offsetof(struct policy_request, recipient)},
 		{"protocol_state", offsetof(struct policy_request, protocol_state)},
 		{"queue_id", offsetof(struct policy_request, queue_id)},
 		{"sasl_username", offsetof(struct policy_request, sasl_username)},
-		{"instance", offsetof(struct policy_request, instance)},
 	};
 
 	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {

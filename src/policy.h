@@ -26,12 +26,13 @@ struct policy_request {
 	const char *client_address;
 	const char *client_name;
 	const char *reverse_client_name;
+	const char *helo_name;
 	const char *sender;
 	const char *recipient;
+	const char *instance;		/* one per message (header once) */
 	const char *protocol_state;
 	const char *queue_id;
-	const char *sasl_username;
-	const char *instance;
+	const char *sasl_username;	/* SASL clients are never greylisted */
 };
 
 enum policy_status {

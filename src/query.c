@@ -8,68 +8,110 @@
 
 #include "decide.h"
 #include "dns.h"
+#include "score.h"
 #include "serve.h"
 #include "str.h"
 
-/* query_answer - the answer of one list in words */
-static void query_answer(const struct list_verdict *lv, char *buf, size_t size)
-{
-	struct decision one = {.nlists = 1};
-	char text[512] = "", *eq;
-
-	one.lists[0] = *lv;
-	decision_lists_text(&one, text, sizeof(text));
-	eq = strchr(text, '=');
-	str_copy(buf, size, eq ? eq + 1 : text);
-}
-
 /* query_not_asked - why a list was not asked, in words */
-static void query_not_asked(const struct list_verdict *lv, const char *address,
-			    const char *name, char *buf, size_t size)
+static void query_not_asked(const struct list_verdict *lv, const struct client *c,
+			    char *buf, size_t size)
 {
 	char shown[DNS_NAME_MAX + 8], domain[DNS_NAME_MAX];
-	const char *what = lv->list->kind == LIST_IP ? address : name;
+	const char *what = lv->list->kind == LIST_IP ? c->address
+	    : lv->check == CHECK_SENDER ? c->sender : lv->check == CHECK_HELO ? c->helo
+	    : lv->check == CHECK_REVERSE_NAME ? c->reverse_name : c->name;
 
 	str_printable(shown, sizeof(shown), what ? what : "");
 	if (lv->list->kind == LIST_IP)
-		snprintf(buf, size, dns_reverse_ip(address, domain, sizeof(domain))
+		snprintf(buf, size, dns_reverse_ip(c->address, domain, sizeof(domain))
 			 ? "query name too long" : "%s is not an IPv4 or IPv6 address", shown);
-	else if (name == NULL || strcmp(name, "unknown") == 0)
-		snprintf(buf, size, "no verified client name");
-	else if (!dns_registrable_domain(name, domain, sizeof(domain)))
+	else if (what == NULL || *what == '\0' || strcmp(what, "unknown") == 0)
+		snprintf(buf, size, "no %s", lv->check ? cfg_check_name(lv->check)
+			 : "verified client name");
+	else if (lv->check == 0 && !dns_registrable_domain(what, domain, sizeof(domain)))
 		snprintf(buf, size, "%s has no registrable domain: a public suffix, "
 			 "an address or not a host name", shown);
+	else if (lv->check != 0)
+		snprintf(buf, size, "%s is not a host name (or the query name is too long)",
+			 shown);
 	else
 		snprintf(buf, size, "query name for %s too long", domain);
 }
 
-/* query_client - print every list's answer and the decision */
-int query_client(const struct config *cfg, struct lookup_ctx *ctx,
-		 const char *address, const char *name)
+/* query_list - one query's line */
+static void query_list(const struct decision *d, const struct list_verdict *lv,
+		       const struct client *c)
 {
-	static const char *verdicts[] = {"whitelisted", "not listed", "lookup failed"};
-	struct decision d;
-	char text[512];
+	char text[512] = "", what[64];
 
-	decide(ctx, cfg, address, name, &d);
-	printf("client %s name %s\n", address, name ? name : "unknown");
-	for (unsigned i = 0; i < d.nlists; i++) {
-		const struct list_verdict *lv = &d.lists[i];
-
-		query_answer(lv, text, sizeof(text));
-		if (lv->outcome == OUTCOME_NOT_ASKED) {
-			query_not_asked(lv, address, name, text, sizeof(text));
-			printf("list %s (%s): not asked (%s)\n", lv->list->zone,
-			       lv->list->kind == LIST_IP ? "ip" : "domain", text);
-		} else
-			printf("list %s (%s): query %s answer %s from %s: %s\n",
-			       lv->list->zone, lv->list->kind == LIST_IP ? "ip" : "domain",
-			       lv->res.qname, strtok(text, ":"),
-			       lookup_source_name(lv->res.source), outcome_name(lv->outcome));
-		if (lv->outcome == OUTCOME_MATCHED)
-			printf("  boost %.1f\n", lv->boost);
+	snprintf(what, sizeof(what), "%s%s%s%s", lv->list->kind == LIST_IP ? "ip" : "domain",
+		 lv->list->role == LIST_ALLOW ? "" : " block", lv->check ? " " : "",
+		 lv->check ? cfg_check_name(lv->check) : "");
+	if (lv->outcome == OUTCOME_NOT_ASKED) {
+		query_not_asked(lv, c, text, sizeof(text));
+		printf("list %s (%s): not asked (%s)\n", lv->list->zone, what, text);
+		return;
 	}
-	printf("decision: %s, boost %.1f, action=%s\n", verdicts[d.verdict], d.boost,
-	       decision_action(cfg, &d));
+	decision_answer_text(lv, text, sizeof(text));
+	printf("list %s (%s): query %s answer %s from %s: %s\n", lv->list->zone, what,
+	       lv->res.qname, text, lookup_source_name(lv->res.source),
+	       outcome_name(lv->outcome));
+	if (lv->outcome == OUTCOME_MATCHED)
+		printf("  %s %.1f\n", lv->list->role == LIST_ALLOW ? "boost" : "score", lv->boost);
+	else if (d->scores[lv->index].state == SCORE_MISS && lv->outcome == OUTCOME_NOT_LISTED)
+		printf("  miss %.1f\n", d->scores[lv->index].points);
+}
+
+/* query_sum - the arithmetic: each list's points, the total, the thresholds */
+static void query_sum(const struct config *cfg, const struct decision *d)
+{
+	unsigned n = 0;
+
+	printf("total:");
+	for (unsigned i = 0; i < cfg->nlists; i++)
+		if (d->scores[i].state == SCORE_HIT || d->scores[i].state == SCORE_MISS)
+			printf(" %+.1f (%s %s)", d->scores[i].points, cfg->lists[i].zone,
+			       score_state_name(d->scores[i].state)), n++;
+	printf(n ? " = %.1f" : " %.1f (nothing scored)", d->total);
+	if (cfg->has_reject_score)
+		printf("; reject_score %.1f: %s", cfg->reject_score,
+		       d->would_reject ? "reached" : "not reached");
+	else
+		printf("; no reject_score: never rejects");
+	printf("%s\n", d->would_reject && cfg->dry_run ? " (dry_run: not rejected)" : "");
+}
+
+/* query_client_line - the names asked about, control bytes replaced */
+static void query_client_line(const struct client *c)
+{
+	char addr[128], name[DNS_NAME_MAX + 8], helo[DNS_NAME_MAX + 8], sender[2 * DNS_NAME_MAX];
+
+	str_printable(addr, sizeof(addr), c->address);
+	str_printable(name, sizeof(name), c->name ? c->name : "unknown");
+	str_printable(helo, sizeof(helo), c->helo ? c->helo : "");
+	str_printable(sender, sizeof(sender), c->sender ? c->sender : "");
+	printf("client %s name %s", addr, name);
+	if (c->helo)
+		printf(" helo %s", helo);
+	if (c->sender)
+		printf(" sender <%s>", sender);
+	printf("\n");
+}
+
+/* query_client - print every query's answer, the sum and the decision */
+int query_client(const struct config *cfg, struct lookup_ctx *ctx, const struct client *c)
+{
+	static const char *verdicts[] = {"whitelisted", "not listed", "lookup failed",
+		"rejected"};
+	static struct decision d;
+	char buf[CFG_ACTION_MAX + 512];
+
+	decide(ctx, cfg, c, &d);
+	query_client_line(c);
+	for (unsigned i = 0; i < d.nlists; i++)
+		query_list(&d, &d.lists[i], c);
+	query_sum(cfg, &d);
+	printf("decision: %s, boost %.1f, action=%s\n", verdicts[d.verdict],
+	       d.boost, decision_action(cfg, &d, buf, sizeof(buf)));
 	return 0;
 }

@@ -15,10 +15,11 @@
 #include "grey.h"
 #include "msg.h"
 #include "policy.h"
+#include "score.h"
 #include "serve.h"
 #include "str.h"
 
-#define LOG_LINE_MAX 3000
+#define LOG_LINE_MAX 4000
 
 /* elapsed_ms - milliseconds since start */
 static long elapsed_ms(const struct timespec *start)
@@ -37,8 +38,9 @@ static const char *or_empty(const char *s)
 }
 
 /* serve_log - the one info line per decision */
-static void serve_log(const struct policy_request *req, const struct decision *d,
-		      const struct grey_result *gr, const char *action, enum amavis_outcome sql,
+static void serve_log(const struct config *cfg, const struct policy_request *req,
+		      const struct decision *d, const struct grey_result *gr, const char *action,
+		      enum amavis_outcome sql,
 		      long ms)
 {
 	char line[LOG_LINE_MAX];
@@ -49,7 +51,8 @@ static void serve_log(const struct policy_request *req, const struct decision *d
 		    req->client_address ? req->client_address : "unknown",
 		    or_empty(req->sender), or_empty(req->recipient));
 	decision_lists_text(d, line, sizeof(line));
-	str_appendf(line, sizeof(line), "%sboost=%.1f ", d->nlists ? " " : "", d->boost);
+	str_appendf(line, sizeof(line), "%sboost=%.1f total=%.1f%s ", d->nlists ? " " : "",
+		    d->boost, d->total, d->would_reject && cfg->dry_run ? " dry_run=reject" : "");
 	if (gr->reason[0] != '\0')
 		str_appendf(line, sizeof(line), "greylist=%s ", gr->reason);
 	str_appendf(line, sizeof(line), "action=%s amavis=%s elapsed_ms=%ld", action,
@@ -57,34 +60,73 @@ static void serve_log(const struct policy_request *req, const struct decision *d
 	msg_info("%s", line);
 }
 
-/* serve_grey - greylist the request?  The reply replaces *action if so */
-static void serve_grey(struct grey *grey, const struct policy_request *req,
-		       const struct decision *d, const char **action, struct grey_result *gr)
+/*
+ * serve_header_due - no header yet for this request's message?  The
+ * first DUNNO request of each instance gets it; without an instance
+ * attribute every one does.  Marks the instance as headed.
+ */
+static bool serve_header_due(const struct policy_request *req)
+{
+	static char last[128];
+	char now[sizeof(last)];
+
+	if (req->instance == NULL)
+		return true;
+	str_copy(now, sizeof(now), req->instance);
+	if (strcmp(now, last) == 0)
+		return false;
+	str_copy(last, sizeof(last), now);
+	return true;
+}
+
+/* serve_action - the reply: the verdict's action, or the header */
+static const char *serve_action(const struct config *cfg, const struct policy_request *req,
+				const struct decision *d, char *buf, size_t size)
+{
+	if (d->verdict == VERDICT_NOT_LISTED && cfg->header[0] != '\0' && serve_header_due(req)
+	    && score_header_text(cfg, d, buf, size))
+		return buf;
+	return decision_action(cfg, d, buf, size);
+}
+
+/*
+ * serve_reply - the reply: greylisting's deferral, else the verdict's
+ * action or the score header, else greylisting's header on a first pass
+ * (when the score header is not due: one PREPEND per reply).
+ */
+static const char *serve_reply(const struct config *cfg, struct grey *grey,
+			       const struct policy_request *req, const struct decision *d,
+			       char *buf, size_t size, struct grey_result *gr)
 {
 	struct grey_request gq = {req->protocol_state, req->client_address, req->sender,
 		req->recipient, req->sasl_username, req->instance};
+	const char *action;
 
-	grey_decide(grey, &gq, d->boost, d->verdict == VERDICT_WHITELISTED, gr);
-	if (gr->action[0] != '\0')
-		*action = gr->action;
+	grey_decide(grey, &gq, d->total, d->verdict != VERDICT_NOT_LISTED || d->would_reject, gr);
+	if (gr->verdict == GREY_DEFER)
+		return gr->action;
+	action = serve_action(cfg, req, d, buf, size);
+	return gr->action[0] != '\0' && action != buf ? gr->action : action;
 }
 
 /* serve_one - answer one request */
 static bool serve_one(const struct config *cfg, struct lookup_ctx *ctx, struct amavis *amavis,
 		      struct grey *grey, const struct policy_request *req, int out)
 {
+	static struct decision d;
+	struct client c = {req->client_address, req->client_name, req->reverse_client_name,
+		req->helo_name, req->sender};
+	char buf[SCORE_HEADER_MAX + 64];
 	struct timespec start;
-	struct decision d;
 	struct grey_result gr;
 	const char *action;
 	enum amavis_outcome sql;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	decide(ctx, cfg, req->client_address, req->client_name, &d);
-	action = decision_action(cfg, &d);
-	serve_grey(grey, req, &d, &action, &gr);
+	decide(ctx, cfg, &c, &d);
+	action = serve_reply(cfg, grey, req, &d, buf, sizeof(buf), &gr);
 	sql = amavis_after_decision(amavis, req->protocol_state, req->sender, req->recipient, &d);
-	serve_log(req, &d, &gr, action, sql, elapsed_ms(&start));
+	serve_log(cfg, req, &d, &gr, action, sql, elapsed_ms(&start));
 	if (!policy_reply(out, action)) {
 		msg_warn("cannot write the reply: Postfix went away");
 		return false;

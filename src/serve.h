@@ -6,6 +6,7 @@
 #define DNSWL_SERVE_H
 
 #include "cfg.h"
+#include "decide.h"
 #include "lookup.h"
 
 struct amavis;
@@ -21,10 +22,10 @@ int serve(const struct config *cfg, struct lookup_ctx *ctx, struct amavis *amavi
 	  struct grey *grey, int in, int out);
 
 /*
- * query_client - `dnswl -q ADDRESS [NAME]`: ask every list, print each
- * answer and the decision on stdout.  Returns 0.
+ * query_client - `dnswl -q ADDRESS [NAME] [-s SENDER] [-H HELO]`: ask
+ * every list, print each answer, the arithmetic of the total and the
+ * decision on stdout.  Returns 0.
  */
-int query_client(const struct config *cfg, struct lookup_ctx *ctx,
-		 const char *address, const char *name);
+int query_client(const struct config *cfg, struct lookup_ctx *ctx, const struct client *c);
 
 #endif

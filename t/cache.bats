@@ -134,14 +134,19 @@ as_user() {
 	fi
 	cfg cache.file="$d/cache/dnswl.cache"
 	cp "$CFG" "$d/q.cfg" && chmod 644 "$d/q.cfg"
-	run as_user "$DNSWL" -c "$d/q.cfg" -q 192.0.2.2 mx.example.com
+	local bin=$DNSWL
+	if [[ $d != "$T" ]]; then	# a copy nobody can run, wherever the build is
+		bin=$d/dnswl
+		dnswl_install_for nobody "$DNSWL" "$bin" || fail "cannot install dnswl for nobody"
+	fi
+	run as_user "$bin" -c "$d/q.cfg" -q 192.0.2.2 mx.example.com
 	assert_success
 	assert_line --regexp "^list swl\.test .* answer 127\.0\.2\.1 from dns: match$"
-	run as_user "$DNSWL" -c "$d/q.cfg" -q 192.0.2.2 mx.example.com
+	run as_user "$bin" -c "$d/q.cfg" -q 192.0.2.2 mx.example.com
 	assert_success
 	assert_line --regexp "^list swl\.test .* answer 127\.0\.2\.1 from cache: match$"
 	assert_line --regexp "^list dwl\.test .* answer 127\.0\.2\.1 from cache: match$"
-	[[ $d == "$T" ]] || rm -rf "$d"
+	[[ $d == "$T" ]] || { dnswl_collect_logs "$bin"; rm -rf "$d"; }
 }
 
 @test "root's dnswl -q runs uncached and creates no root-owned cache directory" {

@@ -50,6 +50,7 @@ ips = 127 / -3.5
 [dwl.dnswl.org]
 ; queried by the client name's registrable domain (dwl-sites)
 boost = -10.0
+check = client_name
 ips = 127.0.10 / -20.0,
       127.0.3 / -10.0"
 	assert_line 'policy_priority = 7'
@@ -357,4 +358,121 @@ ips_error() {
 	cfg '[swl-sites]' 'sites = a.test' '[a.test]' 'ips = 127'
 	run_dnswl -n -v </dev/null
 	! grep -q 'ignored dnswl.py' "$OUT_FILE" || fail "unset keys listed: $(cat "$OUT_FILE")"
+}
+
+# --- scoring (issue 12) -----------------------------------------------------
+
+@test "block lists: score, miss, check and the global scoring keys parse" {
+	cfg '[global]' 'reject_score = 5' 'header = X-DNSWL' 'dry_run = yes' \
+		'action_reject = REJECT 5.7.1 listed by $lists' \
+		'[dnsbl-sites]' 'sites = zen.example, bl.example=127.0.0.[2..11]*3, ok.example*-2' \
+		'[rhsbl-sites]' 'sites = dbl.example' \
+		'[zen.example]' 'ips = 127.0.0.2 / 4, 127.0.0.[10..11] / 0.5' 'miss = -0.5' \
+		'[dbl.example]' 'score = 2.5' 'check = sender, helo, reverse_client_name'
+	run_dnswl -n -v </dev/null
+	assert_success
+	assert_line 'reject_score = 5.0'
+	assert_line 'header = X-DNSWL'
+	assert_line 'dry_run = yes'
+	assert_line 'action_reject = REJECT 5.7.1 listed by $lists'
+	assert_line 'sites = zen.example, bl.example'
+	assert_line 'sites = ok.example'
+	assert_line 'sites = dbl.example'
+	assert_line 'miss = -0.5'
+	assert_line 'score = 2.5'
+	assert_line 'check = sender, helo, reverse_client_name'
+	assert_line 'ips = 127.0.0.[2..11] / 3.0'
+	assert_line 'ips = 127 / -2.0'
+}
+
+@test "boost in a block list, score or miss in an allow list" {
+	cfg '[dnsbl-sites]' 'sites = a.test' '[a.test]' 'boost = 2'
+	check_cfg
+	assert_cfg_error 4 'boost in \[a.test\]: a block list \(dnsbl/rhsbl\) takes score'
+	cfg '[swl-sites]' 'sites = a.test' '[a.test]' 'score = 2'
+	check_cfg
+	assert_cfg_error 4 'score in \[a.test\]: an allow list \(swl/dwl\) takes boost'
+	cfg '[swl-sites]' 'sites = a.test' '[a.test]' 'miss = 2'
+	check_cfg
+	assert_cfg_error 4 'miss in \[a.test\]: an allow list'
+	cfg '[dnsbl-sites]' 'sites = a.test' '[a.test]' 'miss = much'
+	check_cfg
+	assert_cfg_error 4 'miss: "much" is not a plain decimal number'
+}
+
+@test "check: only domain lists; an allow list only client_name, saying why" {
+	cfg '[dnsbl-sites]' 'sites = a.test' '[a.test]' 'check = helo'
+	check_cfg
+	assert_cfg_error 4 'check in \[a.test\]: only domain lists'
+	cfg '[dwl-sites]' 'sites = a.test' '[a.test]' 'check = client_name, helo'
+	check_cfg
+	assert_cfg_error 4 'check = helo in allow list \[a.test\]: the HELO name is chosen by the client, so any client could claim the list.s boost'
+	cfg '[dwl-sites]' 'sites = a.test' '[a.test]' 'check = sender'
+	check_cfg
+	assert_cfg_error 4 'check = sender in allow list \[a.test\]: the envelope sender is chosen'
+	cfg '[dwl-sites]' 'sites = a.test' '[a.test]' 'check = reverse_client_name'
+	check_cfg
+	assert_cfg_error 4 'check = reverse_client_name in allow list \[a.test\]: the unverified PTR name'
+	cfg '[rhsbl-sites]' 'sites = a.test' '[a.test]' 'check = sender, mx'
+	check_cfg
+	assert_cfg_error 4 'check: "mx" is not sender, helo, client_name or reverse_client_name'
+	cfg '[dwl-sites]' 'sites = a.test' '[a.test]' 'check = client_name'
+	check_cfg
+	assert_success
+}
+
+@test "a zone in both an allow and a block section" {
+	cfg '[swl-sites]' 'sites = a.test' '[dnsbl-sites]' 'sites = a.test' '[a.test]' 'ips = 127'
+	check_cfg
+	assert_cfg_error 4 'sites: "a.test" is both an allow list and a block list \(line 2\)'
+	cfg '[dwl-sites]' 'sites = a.test' '[rhsbl-sites]' 'sites = a.test' '[a.test]' 'ips = 127'
+	check_cfg
+	assert_cfg_error 4 'sites: "a.test" is both an allow list and a block list'
+}
+
+@test "postscreen spelling: bad weight, bad filter, negative RHSBL, also a section" {
+	cfg '[dnsbl-sites]' 'sites = a.test*x'
+	check_cfg
+	assert_cfg_error 2 'sites: weight "x" of a.test is not a plain decimal number'
+	cfg '[dnsbl-sites]' 'sites = a.test=127.0.0.[2..300]*3'
+	check_cfg
+	assert_cfg_error 2 'ips of \[a.test\]: '
+	cfg '[rhsbl-sites]' 'sites = a.test*-2'
+	check_cfg
+	assert_cfg_error 2 'sites: "a.test\*-2": a negative weight would make an allow list of a domain list'
+	cfg '[dnsbl-sites]' 'sites = a.test*2' '[a.test]' 'ips = 127'
+	check_cfg
+	assert_cfg_error 2 'list a.test is defined twice: by zone=FILTER\*WEIGHT in sites \(line 2\) and by its \[a.test\] section \(line 3\)'
+	cfg '[dnsbl-sites]' 'sites = a.test*2, a.test*-2'
+	check_cfg
+	assert_cfg_error 2 'sites: "a.test" is both an allow list and a block list'
+	cfg '[dnsbl-sites]' 'sites = a.test, a.test*2' '[a.test]' 'ips = 127'
+	check_cfg
+	assert_cfg_error 2 'sites: "a.test" named twice'
+}
+
+@test "reject_score, header and dry_run values" {
+	for v in 0 -1 x 1e3; do
+		cfg '[global]' "reject_score = $v"
+		check_cfg
+		assert_cfg_error 2 "reject_score: \"$v\" is not a plain decimal number above 0"
+	done
+	cfg '[global]' 'reject_score ='
+	check_cfg
+	assert_success
+	cfg '[global]' 'header = X DNSWL'
+	check_cfg
+	assert_cfg_error 2 'header: "X DNSWL" is not a header field name'
+	cfg '[global]' 'header = X-DNSWL:'
+	check_cfg
+	assert_cfg_error 2 'header: "X-DNSWL:" is not a header field name'
+	cfg '[global]' 'dry_run = maybe'
+	check_cfg
+	assert_cfg_error 2 'dry_run: "maybe" is not yes or no'
+	cfg '[global]' 'action_reject = NOPE listed'
+	check_cfg
+	assert_cfg_error 2 'action_reject: "NOPE listed" is not a Postfix access\(5\) action'
+	cfg '[global]' 'rejet_score = 5'
+	check_cfg
+	assert_cfg_error 2 'unknown key "rejet_score" in \[global\]; did you mean "reject_score"\?'
 }

@@ -5,9 +5,10 @@
 # expiry, exemptions, a store that fails, and `dnswl -C greylist`.
 #
 # Time passes with clock_at (t/lib/clock.bash), never by sleeping.
-# Until block lists and a total score exist, "suspicious" is a total
-# (the boost sum) at or above [greylist] score: score = 0 makes every
-# client that is not allow-listed suspicious, the default 1.0 none.
+# "Suspicious" is a total score at or above [greylist] score: the first
+# tests use a real block list (bl.test lists 192.0.2.1 and 192.0.2.2);
+# most others set score = 0, which makes every client that is not
+# allow-listed suspicious, so the rules are tested without DNS noise.
 #
 # Run: make check TESTS=t/grey.bats     (in the build dir)
 
@@ -55,6 +56,44 @@ requests() {
 
 # header_re - the X-Greylist PREPEND of a first pass
 HEADER_RE='^PREPEND X-Greylist: delayed [0-9]+ seconds by dnswl at [^;]+; [A-Z][a-z]{2}, '
+
+@test "a block-listed client (total 2.0 >= score 1.0) is deferred, its retry passes" {
+	write_cfg dnsbl:bl.test:127:2 cache.file="$CACHE" greylist.enable=yes
+	run_policy 192.0.2.2 unknown "$FROM" "$TO"
+	assert_reply "$DEFER"
+	assert_decision " bl.test=127.0.0.4:dns:+2.0 " " total=2.0 " "greylist=new"
+	clock_at 300
+	run_policy 192.0.2.2 unknown "$FROM" "$TO"
+	[[ $output == "action=PREPEND X-Greylist: delayed 300 seconds by dnswl at "* ]] || fail "$output"
+	assert_decision "greylist=passed after 300 s"
+	# a clean client beside it is never delayed
+	run_policy 192.0.2.20 unknown "$FROM" "$TO"
+	assert_reply DUNNO
+	refute_decision "greylist="
+}
+
+@test "a total at reject_score is rejected, never greylisted (dry_run too)" {
+	write_cfg reject_score=2 dnsbl:bl.test:127:2 cache.file="$CACHE" greylist.enable=yes
+	run_policy 192.0.2.2 unknown "$FROM" "$TO"
+	assert_reply 'REJECT 5.7.1 Service unavailable, listed by bl.test'
+	refute_decision "greylist="
+	write_cfg reject_score=2 dry_run=yes dnsbl:bl.test:127:2 cache.file="$CACHE" \
+		greylist.enable=yes
+	run_policy 192.0.2.2 unknown "$FROM" "$TO"
+	assert_reply DUNNO
+	assert_decision "dry_run=reject"
+	refute_decision "greylist="
+}
+
+@test "the score header and the greylist header: one PREPEND per reply" {
+	write_cfg header=X-DNSWL dnsbl:bl.test:127:2 cache.file="$CACHE" greylist.enable=yes
+	run_policy 192.0.2.2 unknown "$FROM" "$TO"
+	assert_reply "$DEFER"
+	clock_at 300
+	requests "192.0.2.2 $FROM $TO" "192.0.2.2 $FROM other@example.org"
+	[[ ${lines[0]} == "action=PREPEND X-DNSWL: "* ]] || fail "${lines[0]}"
+	[[ ${lines[1]} == "action=$DEFER" ]] || fail "${lines[1]}"
+}
 
 @test "a suspicious client is deferred: greylist=new" {
 	cfg

@@ -11,12 +11,13 @@ setup() {
 	MAN5=$SRC/doc/dnswl.cfg.5
 	MAN8=$SRC/doc/dnswl.8
 	# every section kind, nothing set: the defaults (one list for its keys)
-	printf '%s\n' '[swl-sites]' 'sites = a.test' '[a.test]' >"$CFG"
+	printf '%s\n' '[swl-sites]' 'sites = a.test' '[a.test]' \
+		'[rhsbl-sites]' 'sites = b.test' '[b.test]' >"$CFG"
 }
 
 # --- keys, three ways ------------------------------------------------------
 # Each prints "CATEGORY<TAB>KEY[<TAB>VALUE]" lines, CATEGORY being global,
-# cache, sql, greylist, sites ([swl-sites] and [dwl-sites]), list (a list's own
+# cache, sql, greylist, sites (the four [*-sites]), list (a list's own
 # section) or ignored (dnswl.py daemon keys, accepted and ignored).
 
 # printed_settings FILE - what `dnswl -n -v -c FILE` prints, with values
@@ -49,9 +50,9 @@ printed_keys() {
 # source_keys - the key names compared with `name` in the loader's source
 source_keys() {
 	awk '
-		/^(void|static bool) cfg_(global|cache|sql|greylist|sites|site_key)\(/ {
+		/^(void|static bool) cfg_(global|scoring|cache|sql|greylist|sites|site_key)\(/ {
 			f = $0; sub(/\(.*/, "", f); sub(/.* cfg_/, "", f)
-			cat = f == "site_key" ? "list" : f }
+			cat = f == "site_key" ? "list" : f == "scoring" ? "global" : f }
 		/^const char \*const cfg_ignored_keys\[\]/ { cat = "ignored" }
 		cat != "" {
 			line = $0
@@ -63,7 +64,8 @@ source_keys() {
 			}
 			if (cat == "ignored" && $0 ~ /;/) cat = ""
 		}
-		/^}/ { cat = "" }' "$SRC/src/cfg_values.c" "$SRC/src/cfg_lists.c" "$SRC/src/cfg_grey.c" |
+		/^}/ { cat = "" }' "$SRC/src/cfg_values.c" "$SRC/src/cfg_lists.c" "$SRC/src/cfg_sites.c" \
+		"$SRC/src/cfg_grey.c" |
 		LC_ALL=C sort -u
 }
 
@@ -211,7 +213,7 @@ man_section() {
 
 @test "dnswl(8) documents exactly the options dnswl takes" {
 	local opts man
-	opts=$(grep -o 'getopt(argc, argv, "[^"]*")' "$SRC/src/main.c" |
+	opts=$(grep -o 'getopt\(_long\)\?(argc, argv, "[^"]*"' "$SRC/src/main.c" |
 		sed 's/.*"\(.*\)".*/\1/; s/://g' | fold -w1 | LC_ALL=C sort | tr -d '\n')
 	[[ -n $opts ]] || fail "no getopt string in src/main.c"
 	man=$(man_section "$MAN8" OPTIONS | awk '/^\.TP/ { getline; print }' |

@@ -13,6 +13,8 @@
 #   grey    as ok, with greylisting of every client that is not listed
 #           (score 0, delay 0: the retry passes without waiting)
 #   none    no policy check at all (the reference)
+#   score   block list bl.test (127.0.0.2 scores 5, other codes 1),
+#           reject_score 5, header X-DNSWL (issue 12)
 # Each smtpd's RCPT restrictions: reject_unauth_destination, the policy
 # check, then a later restriction that rejects reject@example.test.
 
@@ -43,12 +45,15 @@ setup_file() {
 	e2e_policy policy_reuse "$E2E/run/ok.cfg"
 	e2e_policy policy_broken "$E2E/run/broken.cfg"
 	e2e_policy policy_grey "$E2E/run/grey.cfg"
+	write_score_cfg
+	e2e_policy policy_score "$E2E/run/score.cfg"
 	e2e_smtpd ok policy
 	e2e_smtpd fail policy_fail
 	e2e_smtpd reuse policy_reuse 1
 	e2e_smtpd broken policy_broken
 	e2e_smtpd grey policy_grey
 	e2e_smtpd none -
+	e2e_smtpd score policy_score
 	e2e_start
 }
 
@@ -85,6 +90,16 @@ write_e2e_cfg() {
 	} >"$E2E/run/$name.cfg"
 }
 
+# write_score_cfg - $E2E/run/score.cfg: a block list, a threshold, a header
+write_score_cfg() {
+	{
+		printf '[global]\nnameserver = 127.0.0.1:%s\ndns_timeout = 1\ndns_attempts = 1\n' "$DNS_PORT"
+		printf 'reject_score = 5\nheader = X-DNSWL\n'
+		printf '\n[cache]\nfile =\n'
+		printf '\n[dnsbl-sites]\nsites = bl.test\n\n[bl.test]\nips = 127.0.0.2 / 5, 127\n'
+	} >"$E2E/run/score.cfg"
+}
+
 # decisions REGEX - dnswl's syslog decision lines matching REGEX
 decisions() {
 	grep -E "dnswl\[[0-9]+\]: decision: .*$1" "$E2E/syslog" || true
@@ -103,7 +118,7 @@ wait_decisions() {
 		reject@example.test alice@example.test
 	assert_line "reject@example.test: 250 2.1.5 Ok"
 	assert_line "alice@example.test: 250 2.1.5 Ok"
-	wait_decisions 1 'client=mx\.example\.co\.uk\[192\.0\.2\.1\] sender=<news@example\.co\.uk> recipient=<reject@example\.test> swl\.test=127\.0\.10\.0:(dns|cache):-10\.0 dwl\.test=127\.0\.10\.0:(dns|cache):-10\.0 boost=-20\.0 action=OK '
+	wait_decisions 1 'client=mx\.example\.co\.uk\[192\.0\.2\.1\] sender=<news@example\.co\.uk> recipient=<reject@example\.test> swl\.test=127\.0\.10\.0:(dns|cache):-10\.0 dwl\.test=127\.0\.10\.0:(dns|cache):-10\.0 boost=-20\.0 total=-20\.0 action=OK '
 }
 
 @test "an unlisted client goes on to the next restriction (DUNNO)" {
@@ -111,7 +126,7 @@ wait_decisions() {
 		reject@example.test bob@example.test
 	assert_line "reject@example.test: 554 5.7.1 <reject@example.test>: Recipient address rejected: rejected by a later restriction"
 	assert_line "bob@example.test: 250 2.1.5 Ok"
-	wait_decisions 2 'client=unknown\[192\.0\.2\.20\] sender=<someone@example\.net> recipient=<(reject|bob)@example\.test> swl\.test=NXDOMAIN:(dns|cache) dwl\.test=not-asked boost=0\.0 action=DUNNO '
+	wait_decisions 2 'client=unknown\[192\.0\.2\.20\] sender=<someone@example\.net> recipient=<(reject|bob)@example\.test> swl\.test=NXDOMAIN:(dns|cache) dwl\.test=not-asked boost=0\.0 total=0\.0 action=DUNNO '
 }
 
 @test "greylisting: a real smtpd gives 450 4.2.0 for the first RCPT and accepts the retry" {
@@ -204,6 +219,20 @@ wait_decisions() {
 	assert_line "reject@example.test: 554 5.7.1 <reject@example.test>: Recipient address rejected: rejected by a later restriction"
 }
 
+@test "a client over reject_score: the RCPT gets 554 naming the block list" {
+	run smtp_rcpt "$PORT_score" 192.0.2.1 unknown spam@example.org keep@example.test
+	assert_output 'keep@example.test: 554 5.7.1 <keep@example.test>: Recipient address rejected: Service unavailable, listed by bl.test'
+	wait_decisions 1 'client=unknown\[192\.0\.2\.1\] .* bl\.test=127\.0\.0\.2:dns:\+5\.0 .*total=5\.0 action=REJECT'
+}
+
+@test "a client below reject_score: the delivered message carries the X-DNSWL header once" {
+	run smtp_send "$PORT_score" 192.0.2.2 unknown ham@example.org keep@example.test
+	assert_output --regexp '<- +250 2\.0\.0 Ok: queued'
+	_e2e_wait_for "$(scaled 300)" eval 'grep -qs "^X-DNSWL:" "$E2E"/run/mail.*' || true
+	run grep -h '^X-DNSWL:' "$E2E"/run/mail.*
+	assert_output 'X-DNSWL: total=1.0; bl.test=127.0.0.4 +1.0'
+}
+
 @test "stopping Postfix ends every dnswl cleanly: no sanitizer report, nothing on stderr" {
 	"$POSTFIX" -c "$E2E/etc" stop >/dev/null 2>&1
 	_e2e_wait_for "$(scaled 100)" e2e_no_dnswl_running
@@ -214,3 +243,4 @@ wait_decisions() {
 	run grep -E 'postfix/[a-z/]*smtpd.*warning: .*private/policy(_reuse|_fail)?[: ]' "$E2E/maillog"
 	refute_output
 }
+

@@ -23,6 +23,8 @@ bats_load_library bats-support
 bats_load_library bats-assert
 # shellcheck source=clock.bash
 . "${BASH_SOURCE[0]%/*}/clock.bash"
+# shellcheck source=runas.bash
+. "${BASH_SOURCE[0]%/*}/runas.bash"
 
 # dnswl_find - print the path of the binary under test (see above).
 dnswl_find() {
@@ -55,18 +57,20 @@ common_setup() {
 }
 
 # write_cfg [KEY=VALUE | SECTION.KEY=VALUE | swl:ZONE[:IPS[:BOOST]] |
-#            dwl:ZONE[:IPS[:BOOST]]]...
+#            dwl:ZONE[:IPS[:BOOST]] | dnsbl:ZONE[:IPS[:SCORE[:MISS]]] |
+#            rhsbl:ZONE[:IPS[:SCORE[:MISS[:CHECK]]]]]...
 # Write $CFG: [global] with the test server (DNS_PORT), dns_timeout=1,
 # dns_attempts=1 and log_file=$LOG, caching off; KEY=VALUE sets or
 # replaces a [global] key, SECTION.KEY=VALUE one in another section
 # (the section name is everything before the last dot); swl:/dwl: add
-# an IP or domain list with its `ips` (commas allowed) and `boost`.
+# an IP or domain list with its `ips` (commas allowed) and `boost`,
+# dnsbl:/rhsbl: a block list with `ips`, `score`, `miss` (and `check`).
 # $CFG_EXTRA, if set, is appended verbatim.
 write_cfg() {
 	local -A set=()
 	local -a order=(global.nameserver global.dns_timeout global.dns_attempts
 		global.log_file cache.file)
-	local -a swl=() dwl=() lists=()
+	local -a swl=() dwl=() dnsbl=() rhsbl=() lists=()
 	local arg key
 	set[global.nameserver]=127.0.0.1:${DNS_PORT:?DNS_PORT not set: start the test DNS server}
 	set[global.dns_timeout]=1
@@ -75,10 +79,11 @@ write_cfg() {
 	set[cache.file]=
 	for arg; do
 		case $arg in
-		swl:* | dwl:*)
+		swl:* | dwl:* | dnsbl:* | rhsbl:*)
 			lists+=("$arg")
-			[[ $arg == swl:* ]] && swl+=("$(_cfg_field "$arg" 2)") ||
-				dwl+=("$(_cfg_field "$arg" 2)")
+			local -n _sites=${arg%%:*}
+			_sites+=("$(_cfg_field "$arg" 2)")
+			unset -n _sites
 			;;
 		*=*)
 			key=${arg%%=*}
@@ -93,6 +98,8 @@ write_cfg() {
 		_cfg_sections set order
 		((${#swl[@]})) && printf '\n[swl-sites]\nsites = %s\n' "$(_cfg_join "${swl[@]}")"
 		((${#dwl[@]})) && printf '\n[dwl-sites]\nsites = %s\n' "$(_cfg_join "${dwl[@]}")"
+		((${#dnsbl[@]})) && printf '\n[dnsbl-sites]\nsites = %s\n' "$(_cfg_join "${dnsbl[@]}")"
+		((${#rhsbl[@]})) && printf '\n[rhsbl-sites]\nsites = %s\n' "$(_cfg_join "${rhsbl[@]}")"
 		for arg in "${lists[@]}"; do
 			_cfg_list "$arg"
 		done
@@ -117,15 +124,20 @@ _cfg_sections() {
 
 # _cfg_list SPEC - print the section of one swl:/dwl: list spec.
 _cfg_list() {
-	local zone ips boost
+	local zone ips boost miss check key=boost
 	zone=$(_cfg_field "$1" 2)
 	ips=$(_cfg_field "$1" 3)
 	boost=$(_cfg_field "$1" 4)
+	miss=$(_cfg_field "$1" 5)
+	check=$(_cfg_field "$1" 6)
+	[[ $1 == dnsbl:* || $1 == rhsbl:* ]] && key=score
 	# libinih never reports an empty section: give it a key
 	[[ -z $ips && -z $boost ]] && ips=127
 	printf '\n[%s]\n' "$zone"
 	[[ -n $ips ]] && printf 'ips = %s\n' "$ips"
-	[[ -n $boost ]] && printf 'boost = %s\n' "$boost"
+	[[ -n $boost ]] && printf '%s = %s\n' "$key" "$boost"
+	[[ -n $miss ]] && printf 'miss = %s\n' "$miss"
+	[[ -n $check ]] && printf 'check = %s\n' "$check"
 	true
 }
 

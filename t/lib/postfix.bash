@@ -23,12 +23,17 @@
 # e2e_start / e2e_end         start / stop Postfix and the listener, clean up
 # smtp_rcpt PORT ADDR NAME SENDER RCPT...   one SMTP session through XCLIENT;
 #                             prints "RCPT: reply" per recipient
+# smtp_send PORT ADDR NAME SENDER RCPT  the same, sending a message
+# Mail for keep@example.test is delivered (pipe(8), as E2E_USER) into a
+# file $E2E/run/mail.PID each, header and all; every other is discarded.
 # maillog_count REGEX / syslog_count REGEX   matching lines so far
 
 # shellcheck source=port.bash
 . "${BASH_SOURCE[0]%/*}/port.bash"
 # shellcheck source=clock.bash
 . "${BASH_SOURCE[0]%/*}/clock.bash"
+# shellcheck source=runas.bash
+. "${BASH_SOURCE[0]%/*}/runas.bash"
 
 E2E_USER=${E2E_USER:-nobody}
 POSTFIX=${POSTFIX:-$(command -v postfix || echo /usr/sbin/postfix)}
@@ -64,32 +69,10 @@ e2e_begin() {
 }
 
 # _e2e_install_dnswl BINARY - $E2E/bin/dnswl, which E2E_USER can run from
-# anywhere: a copy of the binary, or of the valgrind wrapper of make
-# check-valgrind with its binary, suppressions and log directory moved
-# into E2E (the build tree may be under a 0700 directory such as /root);
-# e2e_end brings the valgrind logs back.  Fails saying what E2E_USER
-# cannot reach.
+# anywhere (dnswl_install_for in common.bash); e2e_end brings the
+# valgrind or ThreadSanitizer logs back.
 _e2e_install_dnswl() {
-	local bin=$E2E/bin/dnswl
-	E2E_VG_LOGS=
-	if head -c 2 "$1" | grep -q '#!' && grep -q '^DNSWL_REAL=' "$1"; then
-		E2E_VG_LOGS=$(sed -n 's/^VALGRIND_LOG_DIR=//p' "$1")
-		install -m 755 "$(sed -n 's/^DNSWL_REAL=//p' "$1")" "$bin.real"
-		install -m 644 "$(sed -n 's/^VALGRIND_SUPP=//p' "$1")" "$E2E/bin/valgrind.supp"
-		mkdir -m 1777 "$E2E/valgrind"
-		sed -e "s|^DNSWL_REAL=.*|DNSWL_REAL=$bin.real|" \
-			-e "s|^VALGRIND_LOG_DIR=.*|VALGRIND_LOG_DIR=$E2E/valgrind|" \
-			-e "s|^VALGRIND_SUPP=.*|VALGRIND_SUPP=$E2E/bin/valgrind.supp|" "$1" >"$bin"
-		chmod 755 "$bin"
-	else
-		install -m 755 "$1" "$bin"
-	fi
-	export E2E_VG_LOGS
-	runuser -u "$E2E_USER" -- "$bin" -V >"$E2E/bin/version.out" 2>&1 || {
-		echo "user $E2E_USER cannot run $bin (a copy of $1):" >&2
-		cat "$E2E/bin/version.out" >&2
-		return 1
-	}
+	dnswl_install_for "$E2E_USER" "$1" "$E2E/bin/dnswl"
 }
 
 # _e2e_syslog_start - capture syslog(3) of dnswl in $E2E/syslog.  Binds
@@ -161,6 +144,9 @@ e2e_start() {
 	_e2e_master_cf >"$E2E/etc/master.cf"
 	printf 'reject@example.test REJECT 5.7.1 rejected by a later restriction\n' \
 		>"$E2E/etc/recipient_access"
+	printf 'keep@example.test capture:\n' >"$E2E/etc/transport"
+	printf '#!/bin/sh\ncat >"$1.$$"\n' >"$E2E/bin/capture.sh"
+	chmod 755 "$E2E/bin/capture.sh"
 	if [[ -n $E2E_NS ]]; then
 		unshare -m --propagation private sh -c \
 			'mount --bind "$1" /dev/log && exec "$2" -c "$3" start' sh \
@@ -201,6 +187,7 @@ alias_maps =
 alias_database =
 default_transport = discard:
 relay_transport = discard:
+transport_maps = texthash:$E2E/etc/transport
 inet_interfaces = 127.0.0.1
 smtpd_peername_lookup = no
 smtpd_authorized_xclient_hosts = 127.0.0.0/8
@@ -213,6 +200,8 @@ EOF
 # _e2e_master_cf - the services Postfix needs to receive and discard mail
 _e2e_master_cf() {
 	cat "$E2E/master.cf.services"
+	printf 'capture unix - n n - - pipe user=%s argv=%s %s\n' \
+		"$E2E_USER" "$E2E/bin/capture.sh" "$E2E/run/mail"
 	cat <<'EOF'
 cleanup   unix n - n - 0 cleanup
 qmgr      unix n - n 300 1 qmgr
@@ -240,9 +229,7 @@ e2e_end() {
 	[[ -f $E2E/etc/main.cf ]] && "$POSTFIX" -c "$E2E/etc" stop >/dev/null 2>&1
 	_e2e_wait_for "$(scaled 100)" e2e_no_dnswl_running
 	[[ -n ${E2E_SINK_PID:-} ]] && kill "$E2E_SINK_PID" 2>/dev/null && wait "$E2E_SINK_PID" 2>/dev/null
-	if [[ -n ${E2E_VG_LOGS:-} && -d $E2E/valgrind ]]; then
-		find "$E2E/valgrind" -name '*.log' -exec cp -p {} "$E2E_VG_LOGS/" \;
-	fi
+	dnswl_collect_logs "$E2E/bin/dnswl"
 	[[ -n ${E2E_KEEP:-} ]] || rm -rf "$E2E"
 	true
 }
@@ -263,6 +250,13 @@ smtp_rcpt() {
 		--from "$from" --to "$to" --quit-after RCPT --timeout 60 2>&1 |
 		awk '/^ -> RCPT TO:/ { r = $3; sub(/^TO:</, "", r); sub(/>$/, "", r); next }
 		     r != "" && /^<(-|\*\*) +[0-9][0-9][0-9] / { sub(/^<(-|\*\*) +/, ""); print r ": " $0; r = "" }'
+}
+
+# smtp_send PORT ADDR NAME SENDER RCPT - one session that sends a short
+# message; prints swaks's transcript
+smtp_send() {
+	swaks --server "127.0.0.1:$1" --xclient-addr "$2" --xclient-name "$3" \
+		--from "$4" --to "$5" --header "Subject: dnswl e2e" --timeout 60 2>&1
 }
 
 # maillog_count REGEX / syslog_count REGEX - lines matching an ERE
