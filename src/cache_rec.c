@@ -146,9 +146,9 @@ bool cache_rec_delete(struct cache *c, const char *kind, const char *name)
 	return live != NULL;
 }
 
-/* scan_slot - one slot for cache_rec_scan; true when fn wants it deleted */
+/* scan_slot - one slot for cache_rec_scan; true (and its hash) when fn wants it deleted */
 static bool scan_slot(const struct cache *c, uint32_t i, const char *kind, size_t kl,
-		      cache_rec_scan_fn *fn, void *arg)
+		      cache_rec_scan_fn *fn, void *arg, uint64_t *hash)
 {
 	struct cache_slot copy;
 	struct cache_rec rec;
@@ -160,22 +160,27 @@ static bool scan_slot(const struct cache *c, uint32_t i, const char *kind, size_
 		return false;
 	memcpy(name, copy.key + kl, copy.keylen - kl);
 	name[copy.keylen - kl] = '\0';
+	*hash = copy.hash;
 	return fn(arg, name, &rec);
 }
 
-/* cache_rec_scan - every record of one kind */
+/* cache_rec_scan - every record of one kind; deletions re-checked under the lock */
 bool cache_rec_scan(struct cache *c, const char *kind, cache_rec_scan_fn *fn, void *arg)
 {
 	size_t kl = strlen(kind);
+	struct cache_slot copy;
+	uint64_t hash = 0;
 
 	if (c == NULL)
 		return false;
 	for (uint32_t i = 0; i < c->geom.nslots; i++) {
 		uint32_t b = i / CACHE_WAYS;
 
-		if (!scan_slot(c, i, kind, kl, fn, arg) || !cache_bucket_lock(c, b, CACHE_WAIT_ADMIN))
+		if (!scan_slot(c, i, kind, kl, fn, arg, &hash) || !cache_bucket_lock(c, b, CACHE_WAIT_ADMIN))
 			continue;
-		cache_slot_clear(&c->slots[i]);
+		/* a writer may have put another key there since the scan read it */
+		if (cache_slot_fetch(&c->slots[i], c->seed, hash, &copy) == CACHE_RD_OK)
+			cache_slot_clear(&c->slots[i]);
 		cache_bucket_unlock(c, b);
 	}
 	return true;
