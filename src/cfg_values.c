@@ -42,10 +42,13 @@ void cfg_error(struct cfg_state *st, const char *fmt, ...)
 /* cfg_key - is name the key?  Else remember key if it is the nearest yet */
 bool cfg_key(struct cfg_state *st, const char *name, const char *key)
 {
+	size_t ln = strlen(name), lk = strlen(key);
 	unsigned d;
 
 	if (strcmp(name, key) == 0)
 		return true;
+	if (ln > lk + 2 || lk > ln + 2)
+		return false;	/* the distance is at least that difference */
 	d = str_distance(name, key);
 	if (d <= 2 && 3 * d <= strlen(key) && (st->near[0] == '\0' || d < st->near_dist)) {
 		str_copy(st->near, sizeof(st->near), key);

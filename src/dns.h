@@ -19,6 +19,10 @@
 #define DNS_NAME_MAX	254	/* presentation form, with the NUL */
 #define DNS_MAX_SERVERS	3	/* MAXNS of the glibc resolver */
 #define DNS_MAX_PARALLEL 64	/* hard cap of dns_max_parallel */
+/* A reply buffer: the largest DNS message.  A reply with TC set over
+ * UDP is asked again over TCP (up to 65535 bytes), and res_nsend cuts
+ * a TCP reply longer than its buffer. */
+#define DNS_REPLY_MAX	NS_MAXMSG
 
 /* What one list query came to. */
 enum dns_status {
@@ -57,6 +61,14 @@ struct dns_settings {
 };
 
 /*
+ * dns_check_settings - true when dns_res_open can use the settings (the
+ * server addresses); otherwise false with the reason in err.  Reads no
+ * file: res_ninit's /etc/resolv.conf waits for the first query.
+ */
+bool dns_check_settings(const struct dns_settings *settings, char *err,
+			size_t errsize);
+
+/*
  * dns_res_open - set up *res (res_ninit) with the configured servers,
  * timeout and attempts, no search list.  Returns true on success; on
  * failure writes a reason into err and leaves nothing to close.
@@ -69,11 +81,15 @@ void dns_res_close(res_state res);
 
 /*
  * dns_res_query - ask for the A records of qname with the state *res
- * (one thread at a time per state).  Always fills *ans; ans->status
- * says how it went.  Blocks at most about timeout * attempts seconds
- * per configured server.
+ * (one thread at a time per state).  *big is NULL or a DNS_REPLY_MAX
+ * buffer of the caller's: a reply longer than a UDP packet is read into
+ * it (allocated here the first time one comes; the caller frees it).
+ * Always fills *ans; ans->status says how it went.  Blocks at most
+ * about timeout * attempts seconds per configured server (twice that
+ * for a reply too long for UDP).
  */
-void dns_res_query(res_state res, const char *qname, struct dns_answer *ans);
+void dns_res_query(res_state res, const char *qname, struct dns_answer *ans,
+		   unsigned char **big);
 
 /* dns_failed - true for the statuses that mean "no usable answer". */
 bool dns_failed(enum dns_status status);

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -17,9 +18,23 @@
 #include "dns_pool.h"
 #include "msg.h"
 
+/*
+ * A worker's stack: its frames are small (dns_res_query, res_nsend and
+ * what it calls need a few KiB; see dns_res_query for the reply
+ * buffer), so 128 KiB instead of the default reserve of RLIMIT_STACK
+ * (8 MiB).  Only touched pages cost memory either way; this bounds the
+ * address space.  glibc takes the thread's TLS and descriptor out of it.
+ */
+#define WORKER_STACK	(128 * 1024)
+
 struct dns_worker {
 	pthread_t tid;
 	struct __res_state res;		/* this thread's only */
+	/* NULL until a reply needs more than UDP's 512 bytes (dns_res_query:
+	 * those come into a small buffer on the stack).  A 64 KiB buffer on
+	 * the stack would put res_nsend's frames on pages of their own, and
+	 * one on the heap would cost a page per thread. */
+	unsigned char *big;
 	struct dns_pool *pool;
 };
 
@@ -43,9 +58,20 @@ struct dns_pool *dns_pool_new(const struct dns_settings *s, char *err, size_t er
 	struct __res_state probe;
 	struct dns_pool *p;
 
-	if (!dns_res_open(&probe, s, err, errsize))
+	/* With nameservers configured, res_ninit only reads resolv.conf's
+	 * options: a process whose answers are all cached never needs it.
+	 * Without, the system's servers are the config: check them now. */
+	if (!dns_check_settings(s, err, errsize))
 		return NULL;
-	dns_res_close(&probe);
+	if (s->nservers == 0) {
+		if (!dns_res_open(&probe, s, err, errsize))
+			return NULL;
+		dns_res_close(&probe);
+	}
+	/* glibc gives each thread that mallocs its own arena (a heap of its
+	 * own, a page or more dirty in every process).  The workers only
+	 * malloc res_nsend's small context per query: one arena for all. */
+	mallopt(M_ARENA_MAX, 1);
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
 		snprintf(err, errsize, "out of memory");
 		return NULL;
@@ -78,7 +104,7 @@ static void *worker_main(void *arg)
 	pthread_mutex_lock(&p->mu);
 	while ((job = next_job(p)) != NULL) {
 		pthread_mutex_unlock(&p->mu);
-		dns_res_query(&w->res, job->qname, job->ans);
+		dns_res_query(&w->res, job->qname, job->ans, &w->big);
 		pthread_mutex_lock(&p->mu);
 		if (++p->ndone == p->njobs)
 			pthread_cond_signal(&p->done);
@@ -87,18 +113,25 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-/* spawn_thread - start w's thread with every signal blocked */
+/* spawn_thread - start w's thread (WORKER_STACK) with every signal blocked */
 static int spawn_thread(struct dns_worker *w)
 {
+	pthread_attr_t attr;
 	sigset_t all, old;
 	int rc;
 
+	if ((rc = pthread_attr_init(&attr)) != 0)
+		return rc;
+	if ((rc = pthread_attr_setstacksize(&attr, WORKER_STACK)) != 0)
+		goto out;
 	/* SIGTERM and the like go to the main thread, and a SIGPIPE from
 	 * res_nsend's TCP fallback becomes EPIPE in the worker. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&w->tid, NULL, worker_main, w);
+	rc = pthread_create(&w->tid, &attr, worker_main, w);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+out:
+	pthread_attr_destroy(&attr);
 	return rc;
 }
 
@@ -174,6 +207,7 @@ void dns_pool_free(struct dns_pool *p)
 	for (unsigned i = 0; i < p->nworkers; i++) {
 		pthread_join(p->workers[i]->tid, NULL);
 		dns_res_close(&p->workers[i]->res);
+		free(p->workers[i]->big);
 		free(p->workers[i]);
 	}
 	pthread_cond_destroy(&p->done);

@@ -35,8 +35,9 @@ struct dns_pool_job {
 
 /*
  * dns_pool_new - a pool for these settings; starts no thread.  Checks
- * the settings with a throw-away resolver state.  Returns NULL with the
- * reason in err when they cannot be used.
+ * the settings (dns_check_settings; without configured nameservers also
+ * with a throw-away resolver state, reading /etc/resolv.conf).  Returns
+ * NULL with the reason in err when they cannot be used.
  */
 struct dns_pool *dns_pool_new(const struct dns_settings *settings, char *err, size_t errsize);
 

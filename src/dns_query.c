@@ -12,13 +12,14 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <resolv.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dns.h"
 #include "str.h"
 
-/* dns_set_server - point the resolver at one configured server */
-static bool dns_set_server(res_state res, unsigned i, const struct dns_server *srv)
+/* dns_set_server - point the resolver at one checked server */
+static void dns_set_server(res_state res, unsigned i, const struct dns_server *srv)
 {
 	struct sockaddr_in *sin = &res->nsaddr_list[i];
 
@@ -26,25 +27,42 @@ static bool dns_set_server(res_state res, unsigned i, const struct dns_server *s
 	memset(sin, 0, sizeof(*sin));
 	sin->sin_family = AF_INET;
 	sin->sin_port = htons((uint16_t) srv->port);
-	return inet_pton(AF_INET, srv->host, &sin->sin_addr) == 1;
+	inet_pton(AF_INET, srv->host, &sin->sin_addr);
+}
+
+/* dns_bad_server - the reason a configured server cannot be used, or false */
+static bool dns_bad_server(const struct dns_server *srv, char *err, size_t errsize)
+{
+	struct in_addr addr;
+
+	if (inet_pton(AF_INET, srv->host, &addr) == 1)
+		return false;
+	snprintf(err, errsize, "nameserver %s: only IPv4 server addresses "
+		 "are supported", srv->host);
+	return true;
+}
+
+/* dns_check_settings - can dns_res_open use them (without res_ninit) */
+bool dns_check_settings(const struct dns_settings *s, char *err, size_t errsize)
+{
+	for (unsigned i = 0; i < s->nservers; i++)
+		if (dns_bad_server(&s->servers[i], err, errsize))
+			return false;
+	return true;
 }
 
 /* dns_res_open - resolver state from the settings */
 bool dns_res_open(res_state res, const struct dns_settings *s, char *err, size_t errsize)
 {
+	if (!dns_check_settings(s, err, errsize))
+		return false;
 	memset(res, 0, sizeof(*res));
 	if (res_ninit(res) != 0) {
 		snprintf(err, errsize, "res_ninit failed");
 		return false;
 	}
-	for (unsigned i = 0; i < s->nservers; i++) {
-		if (!dns_set_server(res, i, &s->servers[i])) {
-			snprintf(err, errsize, "nameserver %s: only IPv4 server "
-				 "addresses are supported", s->servers[i].host);
-			res_nclose(res);
-			return false;
-		}
-	}
+	for (unsigned i = 0; i < s->nservers; i++)
+		dns_set_server(res, i, &s->servers[i]);
 	if (s->nservers > 0)
 		res->nscount = (int) s->nservers;
 	res->retrans = (int) s->timeout;
@@ -167,11 +185,54 @@ static enum dns_status dns_send_failed(const unsigned char *query,
 	return DNS_TIMEOUT;
 }
 
-/* dns_res_query - one list query, classified */
-void dns_res_query(res_state res, const char *qname, struct dns_answer *ans)
+/*
+ * dns_send - res_nsend into reply (size bytes, at least HFIXEDSZ);
+ * *cut when the reply may not be whole: TC set (over TCP glibc sets it
+ * when it cut the reply to the buffer) or the buffer filled up.
+ */
+static int dns_send(res_state res, const unsigned char *query, int qlen,
+		    unsigned char *reply, int size, bool *cut)
 {
-	unsigned char query[NS_PACKETSZ], reply[NS_MAXMSG];
+	int rlen;
+
+	memset(reply, 0, HFIXEDSZ);
+	errno = 0;
+	rlen = res_nsend(res, query, qlen, reply, size);
+	*cut = rlen >= size || (rlen >= HFIXEDSZ && (reply[2] & 0x02));
+	return rlen;
+}
+
+/* dns_classify - what res_nsend's result says */
+static void dns_classify(const unsigned char *query, const unsigned char *reply,
+			 int rlen, struct dns_answer *ans)
+{
+	if (rlen < 0)
+		ans->status = dns_send_failed(query, reply, errno);
+	else if (rlen < HFIXEDSZ || memcmp(query, reply, 2) != 0)
+		ans->status = DNS_MALFORMED;
+	else
+		dns_parse_reply(reply, rlen, ans);
+}
+
+/*
+ * dns_res_query - one list query, classified
+ *
+ * A list's answer is a few A records: it fits the 512 bytes a UDP reply
+ * has without EDNS0 (res_nmkquery adds no OPT record).  So the first
+ * try reads into 512 bytes on the stack with RES_IGNTC (a truncated UDP
+ * reply comes back as it is, not asked again over TCP).  Only a reply
+ * that did not fit is asked again with TC honoured, over TCP, into
+ * *big (DNS_REPLY_MAX bytes, malloc()ed the first time): res_nsend
+ * would cut a TCP reply to a smaller buffer.  Each thread touches a
+ * few stack pages and, normally, nothing of the big buffer.
+ */
+void dns_res_query(res_state res, const char *qname, struct dns_answer *ans,
+		   unsigned char **big)
+{
+	unsigned char query[NS_PACKETSZ], small[NS_PACKETSZ];
+	unsigned long options = res->options;
 	int qlen, rlen;
+	bool cut;
 
 	memset(ans, 0, sizeof(*ans));
 	ans->status = DNS_ERROR;
@@ -179,16 +240,15 @@ void dns_res_query(res_state res, const char *qname, struct dns_answer *ans)
 			    NULL, query, sizeof(query));
 	if (qlen < 0)
 		return;
-	memset(reply, 0, HFIXEDSZ);
-	errno = 0;
-	rlen = res_nsend(res, query, qlen, reply, sizeof(reply));
-	if (rlen < 0) {
-		ans->status = dns_send_failed(query, reply, errno);
+	res->options |= RES_IGNTC;
+	rlen = dns_send(res, query, qlen, small, (int) sizeof(small), &cut);
+	res->options = options;
+	if (!cut || rlen < 0) {
+		dns_classify(query, small, rlen, ans);
 		return;
 	}
-	if (rlen < HFIXEDSZ || memcmp(query, reply, 2) != 0) {
-		ans->status = DNS_MALFORMED;
-		return;
-	}
-	dns_parse_reply(reply, rlen, ans);
+	if (*big == NULL && (*big = malloc(DNS_REPLY_MAX)) == NULL)
+		return;		/* DNS_ERROR: no room for the whole reply */
+	rlen = dns_send(res, query, qlen, *big, DNS_REPLY_MAX, &cut);
+	dns_classify(query, *big, rlen, ans);
 }

@@ -44,13 +44,20 @@ int msg_facility_code(const char *name)
 	return -1;
 }
 
-/* msg_init - choose where log lines go */
+/*
+ * msg_init - choose where log lines go
+ *
+ * No LOG_NDELAY: syslog() connects to the log socket with the first
+ * line.  A process that logs nothing (every request answered, or
+ * log_file set) then connects to nothing, and one that does connects
+ * once, not again when the configured facility comes.
+ */
 void msg_init(const char *ident, enum msg_sink to, int facility)
 {
 	msg_ident = ident;
 	sink = to;
 	if (sink == MSG_SYSLOG)
-		openlog(ident, LOG_PID | LOG_NDELAY, facility);
+		openlog(ident, LOG_PID, facility);
 }
 
 /* msg_set_facility - reopen syslog with the configured facility */
@@ -58,7 +65,7 @@ void msg_set_facility(int facility)
 {
 	if (sink == MSG_SYSLOG) {
 		closelog();
-		openlog(msg_ident, LOG_PID | LOG_NDELAY, facility);
+		openlog(msg_ident, LOG_PID, facility);
 	}
 }
 
