@@ -120,6 +120,7 @@ void cfg_print(const struct config *cfg, FILE *fp)
 		q->dsn[0] ? "(set, not shown)" : "", q->policy_priority,
 		q->mailaddr_priority, q->policy_preset, q->cleanup_interval,
 		q->timeout, q->localpart_lowercase ? "yes" : "no", q->max_age);
+	cfg_grey_print(&cfg->grey, fp);
 	print_sites(cfg, LIST_IP, LIST_ALLOW, fp);
 	print_sites(cfg, LIST_DOMAIN, LIST_ALLOW, fp);
 	print_sites(cfg, LIST_IP, LIST_BLOCK, fp);
