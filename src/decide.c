@@ -196,26 +196,26 @@ static void decide_ask(struct lookup_ctx *ctx, const struct config *cfg,
 	health_finish(ctx, cfg, hv);
 }
 
-/* decide_health - refusals seen; ignore what a list not known healthy said */
+/* decide_health - ignore what a list not known healthy said; then note
+ * refusals (they disable the list from the next request on) */
 static void decide_health(struct lookup_ctx *ctx, const struct config *cfg,
 			  struct decision *d, struct health_view *hv)
 {
 	for (unsigned i = 0; i < d->nlists; i++) {
 		struct list_verdict *lv = &d->lists[i];
 
-		if (lv->outcome == OUTCOME_REFUSAL)
-			health_refusal(ctx, cfg, hv, lv->index, &lv->res.answer);
-	}
-	for (unsigned i = 0; i < d->nlists; i++) {
-		struct list_verdict *lv = &d->lists[i];
-
-		if (lv->outcome == OUTCOME_NOT_ASKED || lv->outcome == OUTCOME_DISABLED)
+		/* a failure stays one: unknown is not disabled (an allow list defers) */
+		if (lv->outcome == OUTCOME_NOT_ASKED || lv->outcome == OUTCOME_DISABLED
+		    || (lv->outcome == OUTCOME_FAILED && health_asked(hv, lv->index)))
 			continue;
 		if (!health_asked(hv, lv->index))
 			lv->outcome = OUTCOME_DISABLED;
 		else if (!health_counts(hv, lv->index))
 			lv->outcome = OUTCOME_IGNORED;
 	}
+	for (unsigned i = 0; i < d->nlists; i++)
+		if (d->lists[i].outcome == OUTCOME_REFUSAL)
+			health_refusal(ctx, cfg, hv, d->lists[i].index, &d->lists[i].res.answer);
 	for (unsigned i = 0; i < cfg->nlists; i++) {
 		d->health[i] = hv->state[i];
 		d->probed[i] = !hv->off[i];

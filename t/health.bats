@@ -204,6 +204,6 @@ probed() { write_cfg probe_interval=300 "$@"; }
 	probed reject_score=1 dnsbl:hl.test:127:5 dnsbl:dead.test
 	run_policy 192.0.2.12 mx.example.com "$FROM" "$TO"
 	assert_reply 'REJECT 5.7.1 Service unavailable, listed by hl.test'
-	assert_decision " dead.test=timeout:dns:ignored(unknown) "
+	assert_decision " dead.test=timeout:dns "
 	((elapsed_ms < $(scaled 2500))) || fail "took $elapsed_ms ms"
 }
