@@ -98,6 +98,8 @@ struct list_health_rec {
 
 /* A list whose probes failed is probed again after this at the latest. */
 #define CACHE_HEALTH_RETRY	30
+/* The longest claim honoured (dns_timeout 60 x dns_attempts 10, and more). */
+#define CACHE_HEALTH_CLAIM_MAX	3600
 
 /*
  * cache_health_get - the record of list into *rec (lock-free).
@@ -139,7 +141,7 @@ bool cache_health_put(struct cache *cache, const char *list, struct list_health_
  * "LIST STATE since TIME probed TIME answers ANSWERS".  Returns how
  * many.
  */
-unsigned cache_health_print(struct cache *cache, time_t now, FILE *out);
+unsigned cache_health_print(struct cache *cache, FILE *out);
 
 /* cache_health_name - "healthy", "lists-everything", ... for logs. */
 const char *cache_health_name(enum list_health state);

@@ -320,7 +320,7 @@ int cache_admin(const struct cache_settings *s, const char *command, FILE *out)
 	else if (strcmp(command, "stats") == 0)
 		rc = do_stats(c, out);
 	else if (strcmp(command, "lists") == 0) {
-		if (cache_health_print(c, time(NULL), out) == 0)
+		if (cache_health_print(c, out) == 0)
 			fprintf(out, "no list health on record\n");
 	}
 	else

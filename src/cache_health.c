@@ -73,7 +73,8 @@ bool cache_health_due(const struct list_health_rec *rec, time_t now, unsigned lo
 	unsigned long wait = rec->state == HEALTH_UNKNOWN && interval > CACHE_HEALTH_RETRY
 	    ? CACHE_HEALTH_RETRY : interval;
 
-	if (rec->claim > now && rec->claim - now <= (time_t) (2 * CACHE_HEALTH_RETRY))
+	/* a claim further ahead than any probe can take is damage: ignored */
+	if (rec->claim > now && rec->claim - now <= (time_t) CACHE_HEALTH_CLAIM_MAX)
 		return false;
 	return rec->probed == 0 || now < rec->probed || now - rec->probed >= (time_t) wait;
 }
@@ -183,14 +184,13 @@ const char *cache_health_name(enum list_health state)
 }
 
 /* cache_health_print - -C lists */
-unsigned cache_health_print(struct cache *c, time_t now, FILE *out)
+unsigned cache_health_print(struct cache *c, FILE *out)
 {
 	struct cache_hrec copy;
 	struct list_health_rec rec;
 	char since[32], probed[32];
 	unsigned n = 0;
 
-	(void)now;
 	for (unsigned i = 0; c != NULL && i < CACHE_NLISTS; i++) {
 		if (cache_hrec_fetch(&c->health[i], c->seed, &copy) != CACHE_RD_OK)
 			continue;
