@@ -76,6 +76,77 @@ void cache_list_result(struct cache *cache, const char *list, enum dns_status st
 #define CACHE_FAIL_THRESHOLD	2
 
 /*
+ * List health (health.h uses it): what the RFC 5782 probes of a list
+ * found, shared by every process, one record per list.
+ */
+enum list_health {
+	HEALTH_UNKNOWN,		/* never probed, or the probes failed */
+	HEALTH_OK,		/* must point listed, must-not point not */
+	HEALTH_LISTS_ALL,	/* the must-not point is listed: disabled */
+	HEALTH_LISTS_NONE,	/* the must point is not listed: no miss */
+	HEALTH_REFUSING,	/* refusal codes: disabled */
+};
+#define HEALTH_ANSWERS_MAX	80	/* "2.0.0.127=...; 1.0.0.127=..." */
+
+struct list_health_rec {
+	enum list_health state;
+	time_t since;		/* in this state since; 0 no record */
+	time_t probed;		/* last probe or refusal seen; 0 never */
+	time_t claim;		/* a process probes until then */
+	char answers[HEALTH_ANSWERS_MAX];	/* the last probe's answers */
+};
+
+/* A list whose probes failed is probed again after this at the latest. */
+#define CACHE_HEALTH_RETRY	30
+/* The longest claim honoured (dns_timeout 60 x dns_attempts 10, and more). */
+#define CACHE_HEALTH_CLAIM_MAX	3600
+
+/*
+ * cache_health_get - the record of list into *rec (lock-free).
+ * Returns false (rec zeroed: unknown, never probed) when there is none,
+ * when uncached, or when it is damaged.
+ */
+bool cache_health_get(struct cache *cache, const char *list, struct list_health_rec *rec);
+
+/*
+ * cache_health_due - is a probe of a list with record rec due at now?
+ * After `interval` seconds (CACHE_HEALTH_RETRY at most for an unknown
+ * state), unless a live claim says another process is probing it.
+ */
+bool cache_health_due(const struct list_health_rec *rec, time_t now, unsigned long interval);
+
+/*
+ * cache_health_claim - claim the probe of list for `hold` seconds:
+ * true when cache_health_due() still holds under the lock (then this
+ * process probes, and *rec is the record as it was); false when another
+ * process claimed or probed it first, or the lock did not come.
+ * Uncached: always true.
+ */
+bool cache_health_claim(struct cache *cache, const char *list, time_t now,
+			unsigned long interval, unsigned long hold, struct list_health_rec *rec);
+
+/*
+ * cache_health_put - store a probe's result (rec->state, probed and
+ * answers; since is kept while the state stays, set to now when it
+ * changes; the claim is dropped).  Returns true when the state on
+ * record changed (the caller logs it: exactly one process sees that
+ * change), with the previous record in *old (when not NULL).
+ * Uncached: false, nothing stored.
+ */
+bool cache_health_put(struct cache *cache, const char *list, struct list_health_rec *rec,
+		      time_t now, struct list_health_rec *old);
+
+/*
+ * cache_health_print - `-C lists`: one line per list on record:
+ * "LIST STATE since TIME probed TIME answers ANSWERS".  Returns how
+ * many.
+ */
+unsigned cache_health_print(struct cache *cache, FILE *out);
+
+/* cache_health_name - "healthy", "lists-everything", ... for logs. */
+const char *cache_health_name(enum list_health state);
+
+/*
  * The aux area: a fixed CACHE_AUX_AREA bytes in the cache file for
  * another module's shared state (the amavis SQL module keeps its sender
  * set there).  Contract:

@@ -1,5 +1,5 @@
 /*
- * cache_admin.c - `dnswl -C stats|dump|purge|forget-failures`: look into
+ * cache_admin.c - `dnswl -C stats|lists|dump|purge|forget-failures`: look into
  * the cache file and empty it (or only its failing-list memory) while
  * other processes keep using it.
  *
@@ -150,6 +150,7 @@ unsigned long cache_dump_slots(const struct cache *c, time_t now, FILE *out)
 struct purged {
 	long live, expired;		/* answers */
 	unsigned lists;			/* failing-list records */
+	unsigned health;		/* list-health records */
 	char names[512];		/* their zones, comma separated */
 };
 
@@ -237,6 +238,9 @@ static int do_purge(struct cache *c, FILE *out)
 	slots = purge_slots(c, &p);
 	lists = forget_lists(c, &p);
 	aux = purge_aux(c);
+	if (cache_health_clear(c, &p.health) && p.health > 0)
+		fprintf(out, "forgot the health of %u list%s (probed again from the next "
+			"request)\n", p.health, p.health == 1 ? "" : "s");
 	atomic_store(&c->hdr->hits, 0);
 	atomic_store(&c->hdr->misses, 0);
 	atomic_store(&c->hdr->stores, 0);
@@ -297,8 +301,9 @@ int cache_admin(const struct cache_settings *s, const char *command, FILE *out)
 	struct cache *c;
 	int rc = 0;
 
-	if (!purge && !forget && strcmp(command, "stats") != 0 && strcmp(command, "dump") != 0) {
-		msg_warn("unknown cache command \"%.40s\" (use stats, dump, purge or"
+	if (!purge && !forget && strcmp(command, "stats") != 0 && strcmp(command, "dump") != 0
+	    && strcmp(command, "lists") != 0) {
+		msg_warn("unknown cache command \"%.40s\" (use stats, lists, dump, purge or"
 			 " forget-failures)", command);
 		return 2;
 	}
@@ -314,6 +319,10 @@ int cache_admin(const struct cache_settings *s, const char *command, FILE *out)
 		rc = do_forget(c, out);
 	else if (strcmp(command, "stats") == 0)
 		rc = do_stats(c, out);
+	else if (strcmp(command, "lists") == 0) {
+		if (cache_health_print(c, out) == 0)
+			fprintf(out, "no list health on record\n");
+	}
 	else
 		cache_dump_slots(c, time(NULL), out);
 	admin_close(c);

@@ -233,6 +233,7 @@ void cache_attach(struct cache *c, void *map, const struct cache_geom *g)
 	c->hdr = map;
 	c->slots = (struct cache_slot *)(c->map + g->slot_off);
 	c->lists = (struct cache_lrec *)(c->map + g->list_off);
+	c->health = (struct cache_hrec *)(c->map + g->health_off);
 	c->seed = c->hdr->seed;
 }
 

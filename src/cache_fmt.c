@@ -19,6 +19,8 @@
 static_assert(sizeof(struct cache_header) == CACHE_HEADER_SIZE, "header size");
 static_assert(sizeof(struct cache_slot) == CACHE_SLOT_SIZE, "slot size");
 static_assert(sizeof(struct cache_lrec) == CACHE_LREC_SIZE, "list record size");
+static_assert(sizeof(struct cache_hrec) == CACHE_HREC_SIZE, "health record size");
+static_assert(sizeof(((struct cache_hrec *)0)->zone) > CACHE_NAME_MAX, "health zone room");
 static_assert(offsetof(struct cache_header, hits) == 104, "header layout");
 static_assert(offsetof(struct cache_slot, key) == 52, "slot layout");
 static_assert(sizeof(((struct cache_slot *)0)->key) >= CACHE_KEY_MAX + 3 + 4 * DNS_MAX_ADDRS,
@@ -33,6 +35,7 @@ static_assert(ATOMIC_LLONG_LOCK_FREE == 2 && ATOMIC_INT_LOCK_FREE == 2,
 #define C3 0x8ebc6af09c88c6e3ULL
 #define SALT_SLOT 0x736c6f74ULL		/* "slot" */
 #define SALT_LREC 0x6c726563ULL		/* "lrec" */
+#define SALT_HREC 0x68726563ULL		/* "hrec" */
 #define SALT_HEAD 0x68656164ULL		/* "head" */
 #define FETCH_TRIES 4
 
@@ -83,7 +86,8 @@ bool cache_geom_make(unsigned long entries, struct cache_geom *g)
 	g->nslots = g->nbuckets * CACHE_WAYS;
 	g->slot_off = CACHE_HEADER_SIZE;
 	g->list_off = g->slot_off + (uint64_t)g->nslots * CACHE_SLOT_SIZE;
-	g->aux_off = g->list_off + (uint64_t)CACHE_NLISTS * CACHE_LREC_SIZE;
+	g->health_off = g->list_off + (uint64_t)CACHE_NLISTS * CACHE_LREC_SIZE;
+	g->aux_off = g->health_off + (uint64_t)CACHE_NLISTS * CACHE_HREC_SIZE;
 	g->aux_off = (g->aux_off + CACHE_PAGE - 1) / CACHE_PAGE * CACHE_PAGE;
 	g->aux_size = CACHE_AUX_SIZE;
 	g->file_size = g->aux_off + g->aux_size;
@@ -357,27 +361,70 @@ uint64_t cache_lrec_sum(uint64_t seed, const struct cache_lrec *r)
 			  CACHE_LREC_FIXED - CACHE_LREC_BODY + zonelen);
 }
 
+/* seq_copy - a consistent copy of a record after its seq word; false: busy */
+static bool seq_copy(const _Atomic uint32_t *live_seq, const void *live, void *copy,
+		     size_t size)
+{
+	for (int i = 0; i < FETCH_TRIES; i++) {
+		uint32_t s1 = atomic_load_explicit(live_seq, memory_order_acquire);
+
+		if (s1 & 1)
+			return false;
+		memcpy((char *)copy + sizeof(*live_seq), (const char *)live + sizeof(*live_seq),
+		       size - sizeof(*live_seq));
+		atomic_thread_fence(memory_order_acquire);
+		if (atomic_load_explicit(live_seq, memory_order_relaxed) == s1)
+			return true;
+	}
+	return false;
+}
+
 /* cache_lrec_fetch - consistent, verified copy of a list record */
 enum cache_read cache_lrec_fetch(const struct cache_lrec *live, uint64_t seed,
 				 struct cache_lrec *copy)
 {
-	for (int i = 0; i < FETCH_TRIES; i++) {
-		uint32_t s1 = atomic_load_explicit(&live->seq, memory_order_acquire);
+	if (!seq_copy(&live->seq, live, copy, sizeof(*copy)))
+		return CACHE_RD_BUSY;
+	if (copy->zonelen == 0)
+		return CACHE_RD_EMPTY;
+	if (copy->zonelen > CACHE_NAME_MAX || copy->check != cache_lrec_sum(seed, copy))
+		return CACHE_RD_BAD;
+	return CACHE_RD_OK;
+}
 
-		if (s1 & 1)
-			return CACHE_RD_BUSY;
-		memcpy((char *)copy + sizeof(copy->seq), (const char *)live + sizeof(live->seq),
-		       sizeof(*copy) - sizeof(copy->seq));
-		atomic_thread_fence(memory_order_acquire);
-		if (atomic_load_explicit(&live->seq, memory_order_relaxed) != s1)
-			continue;
-		if (copy->zonelen == 0)
-			return CACHE_RD_EMPTY;
-		if (copy->zonelen > CACHE_NAME_MAX || copy->check != cache_lrec_sum(seed, copy))
-			return CACHE_RD_BAD;
-		return CACHE_RD_OK;
-	}
-	return CACHE_RD_BUSY;
+/* hrec_sum - checksum over a health record */
+static uint64_t hrec_sum(uint64_t seed, const struct cache_hrec *r)
+{
+	size_t zonelen = r->zonelen > sizeof(r->zone) ? sizeof(r->zone) : r->zonelen;
+
+	return cache_hash(seed ^ SALT_HREC, (const char *)r + CACHE_HREC_BODY,
+			  CACHE_HREC_FIXED - CACHE_HREC_BODY + zonelen);
+}
+
+/* cache_hrec_fetch - consistent, verified copy of a health record */
+enum cache_read cache_hrec_fetch(const struct cache_hrec *live, uint64_t seed,
+				 struct cache_hrec *copy)
+{
+	if (!seq_copy(&live->seq, live, copy, sizeof(*copy)))
+		return CACHE_RD_BUSY;
+	if (copy->zonelen == 0)
+		return CACHE_RD_EMPTY;
+	if (copy->zonelen > CACHE_NAME_MAX || copy->check != hrec_sum(seed, copy)
+	    || memchr(copy->answers, '\0', sizeof(copy->answers)) == NULL)
+		return CACHE_RD_BAD;
+	return CACHE_RD_OK;
+}
+
+/* cache_hrec_store - seqlock write of a health record */
+void cache_hrec_store(struct cache_hrec *live, uint64_t seed, const struct cache_hrec *body)
+{
+	uint64_t sum = hrec_sum(seed, body);
+	uint32_t odd = seq_enter(&live->seq);
+
+	live->check = sum;
+	memcpy((char *)live + CACHE_HREC_BODY, (const char *)body + CACHE_HREC_BODY,
+	       sizeof(*live) - CACHE_HREC_BODY);
+	atomic_store_explicit(&live->seq, odd + 1, memory_order_release);
 }
 
 /* cache_lrec_store - seqlock write of a list record */

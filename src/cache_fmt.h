@@ -10,6 +10,7 @@
  *   0             header (512 bytes)
  *   slot_off      nbuckets * CACHE_WAYS slots of CACHE_SLOT_SIZE bytes
  *   list_off      CACHE_NLISTS failing-list records
+ *   health_off    CACHE_NLISTS list-health records (cache_health.c)
  *   aux_off       the aux area (page aligned) for other modules
  *   file_size
  *
@@ -28,12 +29,14 @@
 #include "dns.h"
 
 #define CACHE_MAGIC		"\x89" "DWLC\r\n\x1a"	/* 8 bytes */
-#define CACHE_VERSION		1u
+#define CACHE_VERSION		2u	/* 2: list-health records */
 #define CACHE_HEADER_SIZE	512u
 #define CACHE_SLOT_SIZE		640u
 #define CACHE_WAYS		8u	/* slots per bucket */
 #define CACHE_NLISTS		64u	/* failing-list records */
 #define CACHE_LREC_SIZE		320u
+#define CACHE_HREC_SIZE		384u
+#define CACHE_HREC_ANSWERS	80u	/* last probe answers, text */
 #define CACHE_AUX_SIZE		(256u * 1024u)
 #define CACHE_PAGE		4096u
 #define CACHE_NAME_MAX		253u	/* list or qname, without NUL */
@@ -123,11 +126,33 @@ struct cache_lrec {
 #define CACHE_LREC_BODY	offsetof(struct cache_lrec, since)
 #define CACHE_LREC_FIXED offsetof(struct cache_lrec, zone)
 
+/*
+ * One list-health record (cache_health.c), same seqlock + checksum
+ * protocol; `check` covers since..zone[zonelen].
+ */
+struct cache_hrec {
+	_Atomic uint32_t seq;
+	uint32_t pad0;
+	uint64_t check;
+	int64_t since;		/* in this state since */
+	int64_t probed;		/* last probe (or refusal seen); 0 never */
+	int64_t claim;		/* a process probes it until then */
+	uint16_t zonelen;	/* 0 = free record */
+	uint16_t state;		/* enum health_state (health.h) */
+	uint32_t pad1;
+	char answers[CACHE_HREC_ANSWERS];	/* NUL-terminated */
+	char zone[CACHE_HREC_SIZE - 48 - CACHE_HREC_ANSWERS];
+};
+
+#define CACHE_HREC_BODY	offsetof(struct cache_hrec, since)
+#define CACHE_HREC_FIXED offsetof(struct cache_hrec, zone)
+
 struct cache_geom {
 	uint32_t nbuckets;
 	uint32_t nslots;
 	uint64_t slot_off;
 	uint64_t list_off;
+	uint64_t health_off;	/* right after the list records */
 	uint64_t aux_off;
 	uint64_t aux_size;
 	uint64_t file_size;
@@ -229,5 +254,12 @@ enum cache_read cache_lrec_fetch(const struct cache_lrec *live, uint64_t seed,
 
 /* cache_lrec_store - write a list record.  Caller holds the list lock. */
 void cache_lrec_store(struct cache_lrec *live, uint64_t seed, const struct cache_lrec *body);
+
+/* cache_hrec_fetch - like cache_lrec_fetch for a list-health record. */
+enum cache_read cache_hrec_fetch(const struct cache_hrec *live, uint64_t seed,
+				 struct cache_hrec *copy);
+
+/* cache_hrec_store - write a health record.  Caller holds the health lock. */
+void cache_hrec_store(struct cache_hrec *live, uint64_t seed, const struct cache_hrec *body);
 
 #endif

@@ -19,6 +19,7 @@
 /* Bounded waits for fcntl locks (milliseconds). */
 #define CACHE_WAIT_PUT		50	/* a skipped store only costs a later miss */
 #define CACHE_WAIT_LIST		200
+#define CACHE_WAIT_HEALTH	200
 #define CACHE_WAIT_ADMIN	2000
 
 /* How cache_file_open treats an existing file. */
@@ -35,6 +36,7 @@ struct cache {
 	struct cache_header *hdr;
 	struct cache_slot *slots;
 	struct cache_lrec *lists;
+	struct cache_hrec *health;
 	uint64_t seed;
 	unsigned long min_ttl;
 	unsigned long max_ttl;
@@ -90,6 +92,19 @@ unsigned long cache_dump_slots(const struct cache *c, time_t now, FILE *out);
  */
 bool cache_trust_problem(const struct stat *st, uid_t want, const char *what,
 			 const char *path, char *buf, size_t size);
+
+/*
+ * cache_zone_key - list's name lowercased into zone (CACHE_NAME_MAX
+ * bytes, not terminated); returns its length, 0 when empty or too long.
+ */
+size_t cache_zone_key(const char *list, char *zone);
+
+/*
+ * cache_health_clear - forget every list-health record (under the
+ * health lock); *n how many there were.  False when the lock did not
+ * come.
+ */
+bool cache_health_clear(struct cache *c, unsigned *n);
 
 /* cache_time - ISO 8601 UTC text for t into buf; "never" for 0. */
 const char *cache_time(int64_t t, char *buf, size_t size);

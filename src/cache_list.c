@@ -14,8 +14,8 @@
 #include "cache_int.h"
 #include "msg.h"
 
-/* zone_key - lowercased list name; 0 when empty or too long */
-static size_t zone_key(const char *list, char *zone)
+/* cache_zone_key - lowercased list name; 0 when empty or too long */
+size_t cache_zone_key(const char *list, char *zone)
 {
 	size_t n = strnlen(list, CACHE_NAME_MAX + 1);
 
@@ -69,7 +69,7 @@ bool cache_list_skipped(struct cache *c, const char *list, time_t now, enum dns_
 	struct cache_lrec copy;
 	size_t zl;
 
-	if (c == NULL || c->fail_ttl == 0 || (zl = zone_key(list, zone)) == 0)
+	if (c == NULL || c->fail_ttl == 0 || (zl = cache_zone_key(list, zone)) == 0)
 		return false;
 	if (find_rec(c, zone, zl, &copy) < 0
 	    || copy.until <= (int64_t)now || (uint64_t)(copy.until - now) > c->fail_ttl)
@@ -142,7 +142,7 @@ void cache_list_result(struct cache *c, const char *list, enum dns_status status
 	size_t zl;
 	int i;
 
-	if (c == NULL || (zl = zone_key(list, zone)) == 0 || (failed && c->fail_ttl == 0))
+	if (c == NULL || (zl = cache_zone_key(list, zone)) == 0 || (failed && c->fail_ttl == 0))
 		return;
 	i = find_rec(c, zone, zl, &r);
 	if (!failed && i < 0)

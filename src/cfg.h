@@ -71,6 +71,7 @@ struct dns_list {
 					 * block: score, default 1.0 */
 	double miss;			/* block: added on NXDOMAIN/NODATA */
 	unsigned check;			/* domain lists: enum list_check bits */
+	bool probe;			/* RFC 5782 health probes (health.h) */
 	struct list_entry *entries;	/* malloc'ed, nentries of them */
 	unsigned nentries;		/* 1.. after load ("127" by default) */
 	int line;			/* where it was named in `sites` */
@@ -111,6 +112,7 @@ struct config {
 	double reject_score;			/* total at or above: reject */
 	char header[80];			/* "" = no header */
 	bool dry_run;				/* never answer a reject */
+	unsigned long probe_interval;		/* list health probes (s); 0 off */
 	char syslog_facility[32];
 	char log_file[PATH_MAX];		/* "" = syslog */
 	int facility;				/* syslog code */

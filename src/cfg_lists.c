@@ -81,7 +81,7 @@ static void cfg_def_once(struct cfg_state *st, const char *section, const char *
 		cfg_error(st, "%s: value too long", name);
 }
 
-/* cfg_site_key - `ips`, `boost`, `score`, `miss` or `check` in a list section */
+/* cfg_site_key - `ips`, `boost`, `score`, `miss`, `check` or `probe` in a list section */
 void cfg_site_key(struct cfg_state *st, const char *section, const char *name,
 		  const char *value)
 {
@@ -101,12 +101,14 @@ void cfg_site_key(struct cfg_state *st, const char *section, const char *name,
 		cfg_def_once(st, section, name, &def->miss, value);
 	else if (cfg_key(st, name, "check"))
 		cfg_def_once(st, section, name, &def->check, value);
+	else if (cfg_key(st, name, "probe"))
+		cfg_def_once(st, section, name, &def->probe, value);
 	else if (st->near[0] != '\0')
 		cfg_error(st, "unknown key \"%s\" in list section [%s]; did you "
 			  "mean \"%s\"?", name, section, st->near);
 	else
 		cfg_error(st, "unknown key \"%s\" in list section [%s] (expected ips, "
-			  "boost, score, miss or check)", name, section);
+			  "boost, score, miss, check or probe)", name, section);
 }
 
 /* cfg_parse_server - "IP", "IP:PORT", "[IPv6]:PORT" or a bare IPv6 */

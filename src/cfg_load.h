@@ -30,7 +30,7 @@ struct cfg_site_def {
 	int sites_line;			/* a spelled `sites` item, 0: none */
 	char ips[CFG_IPS_MAX];
 	int ips_line;
-	struct cfg_def_value boost, score, miss, check;
+	struct cfg_def_value boost, score, miss, check, probe;
 	bool used;
 };
 

@@ -47,6 +47,7 @@ static void print_list(const struct dns_list *list, FILE *fp)
 		fprintf(fp, "score = %.1f\nmiss = %.1f\n", list->boost, list->miss);
 	if (list->kind == LIST_DOMAIN)
 		print_check(list, fp);
+	fprintf(fp, "probe = %s\n", list->probe ? "yes" : "no ; never probed: its answers always count");
 	fprintf(fp, "ips = ");
 	for (unsigned i = 0; i < list->nentries; i++)
 		print_entry(&list->entries[i], fp, i + 1 == list->nentries);
@@ -79,8 +80,9 @@ static void print_scoring(const struct config *cfg, FILE *fp)
 		fprintf(fp, "reject_score = %.1f\n", cfg->reject_score);
 	else
 		fprintf(fp, "reject_score = ; never reject\n");
-	fprintf(fp, "action_reject = %s\nheader = %s\ndry_run = %s\n", cfg->action_reject,
-		cfg->header, cfg->dry_run ? "yes" : "no");
+	fprintf(fp, "action_reject = %s\nheader = %s\ndry_run = %s\nprobe_interval = %lu%s\n",
+		cfg->action_reject, cfg->header, cfg->dry_run ? "yes" : "no",
+		cfg->probe_interval, cfg->probe_interval ? "" : " ; lists are never probed");
 }
 
 /* print_global - [global] */

@@ -97,6 +97,18 @@ static void cfg_resolve_check(struct cfg_state *st, struct dns_list *list,
 	list->check = bits;
 }
 
+/* cfg_resolve_probe - `probe` of a list: yes (the default) or no */
+static void cfg_resolve_probe(struct cfg_state *st, struct dns_list *list,
+			      const struct cfg_site_def *def)
+{
+	list->probe = true;
+	if (def->probe.line == 0)
+		return;
+	st->line = def->probe.line;
+	if (!str_parse_bool(def->probe.text, &list->probe))
+		cfg_error(st, "probe in [%s]: \"%s\" is not yes or no", list->zone, def->probe.text);
+}
+
 /* cfg_number - a list's decimal key into *out */
 static void cfg_number(struct cfg_state *st, const char *name,
 		       const struct cfg_def_value *v, double *out)
@@ -156,6 +168,7 @@ void cfg_resolve_list(struct cfg_state *st, struct dns_list *list)
 	def->used = true;
 	cfg_resolve_values(st, list, def);
 	cfg_resolve_check(st, list, def);
+	cfg_resolve_probe(st, list, def);
 	if (st->failed)
 		return;
 	st->line = def->ips_line;

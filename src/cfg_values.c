@@ -87,6 +87,7 @@ void cfg_defaults(struct config *cfg)
 	cfg->cache.min_ttl = 60;
 	cfg->cache.max_ttl = 3600;
 	cfg->cache.fail_ttl = 30;
+	cfg->probe_interval = 300;
 	cfg->sql.policy_preset = 0;
 	cfg->sql.cleanup_interval = 60;
 	cfg->sql.max_age = 2592000;
@@ -200,6 +201,8 @@ static bool cfg_scoring(struct cfg_state *st, const char *name, const char *valu
 		cfg_header(cfg, st, value);
 	else if (cfg_key(st, name, "dry_run"))
 		cfg_bool(st, name, value, &cfg->dry_run);
+	else if (cfg_key(st, name, "probe_interval"))
+		cfg_uint(st, name, value, 0, 7 * 86400, &cfg->probe_interval);
 	else
 		return false;
 	return true;

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "decide.h"
+#include "health.h"
 #include "match.h"
 #include "msg.h"
 #include "score.h"
@@ -22,7 +23,7 @@
 const char *outcome_name(enum list_outcome outcome)
 {
 	static const char *names[] = {"match", "notlisted", "nomatch",
-		"refusal", "bogus", "failed", "not-asked"};
+		"refusal", "bogus", "failed", "not-asked", "disabled", "ignored"};
 
 	return names[outcome];
 }
@@ -169,11 +170,11 @@ static unsigned decide_checks(const struct dns_list *list, unsigned *bits)
 	return n;
 }
 
-/* decide_ask - every list's queries, all in one batch */
+/* decide_ask - every list's queries and due health probes, in one batch */
 static void decide_ask(struct lookup_ctx *ctx, const struct config *cfg,
-		       const struct client *c, struct decision *d)
+		       const struct client *c, struct decision *d, struct health_view *hv)
 {
-	struct lookup_query q[DECIDE_MAX_QUERIES];
+	struct lookup_query q[DECIDE_MAX_QUERIES + 2 * CFG_MAX_LISTS];
 	unsigned n = 0, bits[CHECK_KINDS];
 
 	for (unsigned i = 0; i < cfg->nlists; i++) {
@@ -184,26 +185,61 @@ static void decide_ask(struct lookup_ctx *ctx, const struct config *cfg,
 				continue;
 			if (decide_repeat(d, lv))
 				d->nlists--;
+			else if (!health_asked(hv, i))
+				lv->outcome = OUTCOME_DISABLED;
 			else
-				q[n++] = (struct lookup_query) {lv->list, lv->res.qname, &lv->res};
+				q[n++] = (struct lookup_query) {lv->list, lv->res.qname, &lv->res, false};
 		}
 	}
+	n = health_queries(cfg, hv, q, n);
 	lookup_batch(ctx, q, n);
+	health_finish(ctx, cfg, hv);
+}
+
+/* decide_health - ignore what a list not known healthy said; then note
+ * refusals (they disable the list from the next request on) */
+static void decide_health(struct lookup_ctx *ctx, const struct config *cfg,
+			  struct decision *d, struct health_view *hv)
+{
+	for (unsigned i = 0; i < d->nlists; i++) {
+		struct list_verdict *lv = &d->lists[i];
+
+		/* a failure stays one: unknown is not disabled (an allow list defers) */
+		if (lv->outcome == OUTCOME_NOT_ASKED || lv->outcome == OUTCOME_DISABLED
+		    || (lv->outcome == OUTCOME_FAILED && health_asked(hv, lv->index)))
+			continue;
+		if (!health_asked(hv, lv->index))
+			lv->outcome = OUTCOME_DISABLED;
+		else if (!health_counts(hv, lv->index))
+			lv->outcome = OUTCOME_IGNORED;
+	}
+	for (unsigned i = 0; i < d->nlists; i++)
+		if (d->lists[i].outcome == OUTCOME_REFUSAL)
+			health_refusal(ctx, cfg, hv, d->lists[i].index, &d->lists[i].res.answer);
+	for (unsigned i = 0; i < cfg->nlists; i++) {
+		d->health[i] = hv->state[i];
+		d->probed[i] = !hv->off[i];
+	}
 }
 
 /* decide - every list, then the score and verdict */
 void decide(struct lookup_ctx *ctx, const struct config *cfg,
 	    const struct client *client, struct decision *d)
 {
+	struct health_view hv;
+
 	memset(d, 0, sizeof(*d));
 	if (!known(client->address)) {
 		d->verdict = VERDICT_NOT_LISTED;
 		return;
 	}
-	decide_ask(ctx, cfg, client, d);
+	health_plan(ctx, cfg, &hv, time(NULL));
+	decide_ask(ctx, cfg, client, d, &hv);
 	for (unsigned i = 0; i < d->nlists; i++)
-		if (d->lists[i].outcome != OUTCOME_NOT_ASKED)
+		if (d->lists[i].outcome != OUTCOME_NOT_ASKED
+		    && d->lists[i].outcome != OUTCOME_DISABLED)
 			decide_outcome(cfg, &d->lists[i]);
+	decide_health(ctx, cfg, d, &hv);
 	score_decide(cfg, d);
 }
 
@@ -224,6 +260,15 @@ const char *decision_action(const struct config *cfg, const struct decision *d,
 	}
 }
 
+/* decision_asked - was the query sent (or answered from the cache)? */
+bool decision_asked(const struct list_verdict *lv)
+{
+	/* a disabled list's query keeps its zeroed answer: DNS_ANSWER, none */
+	return lv->outcome != OUTCOME_NOT_ASKED
+	    && !(lv->outcome == OUTCOME_DISABLED && lv->res.answer.status == DNS_ANSWER
+		 && lv->res.answer.naddr == 0);
+}
+
 /* decision_answer_text - codes or status of one query's answer */
 bool decision_answer_text(const struct list_verdict *lv, char *buf, size_t size)
 {
@@ -231,7 +276,7 @@ bool decision_answer_text(const struct list_verdict *lv, char *buf, size_t size)
 	struct in_addr in;
 	char text[INET_ADDRSTRLEN];
 
-	if (lv->outcome == OUTCOME_NOT_ASKED)
+	if (!decision_asked(lv))
 		return str_appendf(buf, size, "not-asked");
 	if (ans->status != DNS_ANSWER)
 		return str_appendf(buf, size, "%s", dns_status_name(ans->status));
@@ -270,7 +315,7 @@ bool decision_lists_text(const struct decision *d, char *buf, size_t size)
 		if (lv->check)
 			ok &= str_appendf(buf, size, "[%s]", cfg_check_name(lv->check));
 		ok &= str_appendf(buf, size, "=") && decision_answer_text(lv, buf, size);
-		if (lv->outcome != OUTCOME_NOT_ASKED)
+		if (decision_asked(lv))
 			ok &= str_appendf(buf, size, ":%s", lookup_source_name(lv->res.source));
 		decision_points_text(d, lv, points, sizeof(points));
 		if (*points)
@@ -278,6 +323,9 @@ bool decision_lists_text(const struct decision *d, char *buf, size_t size)
 		else if (lv->outcome == OUTCOME_NO_MATCH || lv->outcome == OUTCOME_REFUSAL
 			 || lv->outcome == OUTCOME_BOGUS)
 			ok &= str_appendf(buf, size, ":%s", outcome_name(lv->outcome));
+		else if (lv->outcome == OUTCOME_DISABLED || lv->outcome == OUTCOME_IGNORED)
+			ok &= str_appendf(buf, size, ":%s(%s)", outcome_name(lv->outcome),
+					  cache_health_name(d->health[lv->index]));
 	}
 	return ok;
 }

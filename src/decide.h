@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cache.h"
 #include "cfg.h"
 #include "lookup.h"
 
@@ -31,6 +32,8 @@ enum list_outcome {
 	OUTCOME_BOGUS,		/* only answers outside 127.0.0.0/8 */
 	OUTCOME_FAILED,		/* SERVFAIL, REFUSED, timeout, malformed, skipped */
 	OUTCOME_NOT_ASKED,	/* domain list without a verified client name */
+	OUTCOME_DISABLED,	/* list disabled by its health: not asked */
+	OUTCOME_IGNORED,	/* answer ignored: the list's health is unknown */
 };
 
 /* One query: a list and, for a block domain list, the name it checks. */
@@ -66,6 +69,8 @@ struct decision {
 	unsigned nlists;	/* queries in lists[] */
 	struct list_verdict lists[DECIDE_MAX_QUERIES];
 	struct list_score scores[CFG_MAX_LISTS];	/* by cfg->lists index */
+	enum list_health health[CFG_MAX_LISTS];	/* by cfg->lists index (health.h) */
+	bool probed[CFG_MAX_LISTS];		/* health probes are on for it */
 };
 
 /* The names of the client that lists may ask; NULL or "unknown": none. */
@@ -106,6 +111,12 @@ bool decision_answer_text(const struct list_verdict *lv, char *buf, size_t size)
  */
 bool decision_points_text(const struct decision *d, const struct list_verdict *lv,
 			  char *buf, size_t size);
+
+/*
+ * decision_asked - false when lv's query was not sent: no name to ask
+ * (OUTCOME_NOT_ASKED) or its list disabled before the request.
+ */
+bool decision_asked(const struct list_verdict *lv);
 
 /* outcome_name - "match", "nomatch", "refusal"... for logs. */
 const char *outcome_name(enum list_outcome outcome);

@@ -53,7 +53,7 @@ static bool lookup_local(struct lookup_ctx *ctx, const struct lookup_query *q, t
 	if (res->qname != q->qname)
 		str_copy(res->qname, sizeof(res->qname), q->qname);
 	memset(&res->answer, 0, sizeof(res->answer));
-	if (cache_get(ctx->cache, q->list->zone, q->qname, now, &res->answer, NULL)) {
+	if (!q->fresh && cache_get(ctx->cache, q->list->zone, q->qname, now, &res->answer, NULL)) {
 		res->source = LOOKUP_CACHE;
 		return true;
 	}
@@ -71,7 +71,7 @@ static void lookup_record(struct lookup_ctx *ctx, const struct lookup_query *q, 
 	const struct dns_answer *ans = &q->res->answer;
 
 	cache_list_result(ctx->cache, q->list->zone, ans->status, now);
-	if (!dns_failed(ans->status))
+	if (!dns_failed(ans->status) && !q->fresh)
 		cache_put(ctx->cache, q->list->zone, q->qname, ans, now);
 }
 

@@ -11,6 +11,7 @@
 #ifndef DNSWL_LOOKUP_H
 #define DNSWL_LOOKUP_H
 
+#include <stdbool.h>
 #include <time.h>
 
 #include "cfg.h"
@@ -42,6 +43,7 @@ struct lookup_query {
 	const struct dns_list *list;
 	const char *qname;
 	struct lookup_result *res;
+	bool fresh;		/* a health probe: never from or into the cache */
 };
 
 /*

@@ -48,7 +48,7 @@ static _Noreturn void usage(void)
 		"       dnswl -n [-v] [-c FILE]          check the config\n"
 		"       dnswl -q ADDRESS [NAME] [-s SENDER] [-H HELO] [-R PTR] [-c FILE]\n"
 		"                                        ask every list, show the score\n"
-		"       dnswl -C stats|dump|purge|forget-failures [-c FILE]\n"
+		"       dnswl -C stats|lists|dump|purge|forget-failures [-c FILE]\n"
 		"                                         cache admin\n"
 		"       dnswl [-c FILE] -C greylist [delete ADDRESS[/PREFIX] [SENDER RECIPIENT]]\n"
 		"       dnswl -V                          version\n");

@@ -38,6 +38,20 @@ static void query_not_asked(const struct list_verdict *lv, const struct client *
 		snprintf(buf, size, "query name for %s too long", domain);
 }
 
+/* query_health_why - why a list's answer does not count (fully) */
+static const char *query_health_why(enum list_health h)
+{
+	static const char *why[] = {
+		"list health unknown (no probe has found it healthy yet)",
+		"list healthy",
+		"the list lists every address (its RFC 5782 probe 127.0.0.1 or invalid is listed)",
+		"the list lists nothing (its RFC 5782 test point 127.0.0.2 or test is not listed)",
+		"the list answers refusal codes",
+	};
+
+	return why[h];
+}
+
 /* query_list - one query's line */
 static void query_list(const struct decision *d, const struct list_verdict *lv,
 		       const struct client *c)
@@ -52,6 +66,11 @@ static void query_list(const struct decision *d, const struct list_verdict *lv,
 		printf("list %s (%s): not asked (%s)\n", lv->list->zone, what, text);
 		return;
 	}
+	if (!decision_asked(lv)) {
+		printf("list %s (%s): not asked: %s\n", lv->list->zone, what,
+		       query_health_why(d->health[lv->index]));
+		return;
+	}
 	decision_answer_text(lv, text, sizeof(text));
 	printf("list %s (%s): query %s answer %s from %s: %s\n", lv->list->zone, what,
 	       lv->res.qname, text, lookup_source_name(lv->res.source),
@@ -60,6 +79,12 @@ static void query_list(const struct decision *d, const struct list_verdict *lv,
 		printf("  %s %.1f\n", lv->list->role == LIST_ALLOW ? "boost" : "score", lv->boost);
 	else if (d->scores[lv->index].state == SCORE_MISS && lv->outcome == OUTCOME_NOT_LISTED)
 		printf("  miss %.1f\n", d->scores[lv->index].points);
+	else if (lv->outcome == OUTCOME_DISABLED || lv->outcome == OUTCOME_IGNORED)
+		printf("  answer ignored: %s\n", query_health_why(d->health[lv->index]));
+	else if (lv->outcome == OUTCOME_NOT_LISTED && d->health[lv->index] == HEALTH_LISTS_NONE
+		 && lv->list->role == LIST_BLOCK && lv->list->miss != 0)
+		printf("  miss %.1f not applied: %s\n", lv->list->miss,
+		       query_health_why(HEALTH_LISTS_NONE));
 }
 
 /* query_sum - the arithmetic: each list's points, the total, the thresholds */

@@ -50,7 +50,7 @@ static void score_merge(struct list_score *s, const struct list_verdict *lv, boo
 
 /* score_list - one list's state and points from all of its queries */
 static void score_list(const struct dns_list *list, const struct decision *d,
-		       struct list_score *s)
+		       enum list_health health, struct list_score *s)
 {
 	bool all_miss = true, asked = false;
 
@@ -61,8 +61,9 @@ static void score_list(const struct dns_list *list, const struct decision *d,
 		score_merge(s, &d->lists[i], &all_miss);
 		asked |= d->lists[i].outcome != OUTCOME_NOT_ASKED;
 	}
+	/* a list that lists nothing would add its miss to everyone */
 	if (s->state == SCORE_NONE && asked && all_miss && list->role == LIST_BLOCK
-	    && list->miss != 0) {
+	    && list->miss != 0 && health != HEALTH_LISTS_NONE) {
 		s->state = SCORE_MISS;
 		s->points = list->miss;
 	}
@@ -126,7 +127,7 @@ void score_decide(const struct config *cfg, struct decision *d)
 	for (unsigned i = 0; i < cfg->nlists; i++) {
 		struct list_score *s = &d->scores[i];
 
-		score_list(&cfg->lists[i], d, s);
+		score_list(&cfg->lists[i], d, d->health[i], s);
 		d->total += s->points;
 		if (s->state == SCORE_HIT && cfg->lists[i].role == LIST_ALLOW) {
 			matched = true;

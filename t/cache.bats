@@ -459,8 +459,10 @@ refused_case() {
 	# three requests, two lists each, all from the cache; the process still runs
 	kill -0 "$DNSWL_RUNNING_PID" || fail "dnswl exited early"
 	assert_equal "$(stats_field hits)" 6
+	# bash unsets DNSWL_RUNNING_PID once the coprocess is reaped: keep it
+	local pid=$DNSWL_RUNNING_PID
 	exec {DNSWL_RUNNING[1]}>&-
-	wait "$DNSWL_RUNNING_PID"
+	wait "$pid"
 }
 
 @test "dnswl -C purge and forget-failures say which failing lists they forgot" {

@@ -37,6 +37,7 @@ sites = dwl.dnswl.org
 [list.dnswl.org]
 ; queried by the client address (swl-sites)
 boost = -10.0
+probe = yes
 ips = 127.0.10 / -20.0,
       127.0.2.1 / -10.0,
       127.0.3 / -5.0,
@@ -45,12 +46,14 @@ ips = 127.0.10 / -20.0,
 [swl.example.net]
 ; queried by the client address (swl-sites)
 boost = -3.5
+probe = yes
 ips = 127 / -3.5
 
 [dwl.dnswl.org]
 ; queried by the client name's registrable domain (dwl-sites)
 boost = -10.0
 check = client_name
+probe = yes
 ips = 127.0.10 / -20.0,
       127.0.3 / -10.0"
 	assert_line 'policy_priority = 7'

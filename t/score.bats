@@ -27,6 +27,9 @@ setup() {
 	load 'lib/common'
 	load 'lib/dnstest'
 	common_setup
+	# every list here has RFC 5782 test points: list health probes run
+	# (issue 13), except where a test counts queries
+	WRITE_CFG_PROBE_INTERVAL=300
 }
 
 # --- thresholds ------------------------------------------------------------
@@ -137,7 +140,8 @@ setup() {
 	# queries; -b 6 holds every answer until all 6 are in flight, which
 	# asking one after another never reaches (each would time out)
 	dnsdelay_start -b 6
-	write_cfg dns_timeout=20 reject_score=100 "$SWL" dnsbl:bl.test \
+	# counts queries: no health probes (t/health.bats has them in the batch)
+	write_cfg probe_interval=0 dns_timeout=20 reject_score=100 "$SWL" dnsbl:bl.test \
 		'rhsbl:rhsbl.test:127:1::sender,helo,client_name,reverse_client_name'
 	run_policy 192.0.2.1 mx.spam.example x@spam.example "$TO" \
 		helo_name=evil-helo.example.net reverse_client_name=refusing.example

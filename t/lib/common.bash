@@ -60,7 +60,8 @@ common_setup() {
 #            dwl:ZONE[:IPS[:BOOST]] | dnsbl:ZONE[:IPS[:SCORE[:MISS]]] |
 #            rhsbl:ZONE[:IPS[:SCORE[:MISS[:CHECK]]]]]...
 # Write $CFG: [global] with the test server (DNS_PORT), dns_timeout=1,
-# dns_attempts=1 and log_file=$LOG, caching off; KEY=VALUE sets or
+# dns_attempts=1 and log_file=$LOG, caching off, list health probes off
+# (probe_interval=$WRITE_CFG_PROBE_INTERVAL, default 0); KEY=VALUE sets or
 # replaces a [global] key, SECTION.KEY=VALUE one in another section
 # (the section name is everything before the last dot); swl:/dwl: add
 # an IP or domain list with its `ips` (commas allowed) and `boost`,
@@ -69,13 +70,14 @@ common_setup() {
 write_cfg() {
 	local -A set=()
 	local -a order=(global.nameserver global.dns_timeout global.dns_attempts
-		global.log_file cache.file)
+		global.log_file global.probe_interval cache.file)
 	local -a swl=() dwl=() dnsbl=() rhsbl=() lists=()
 	local arg key
 	set[global.nameserver]=127.0.0.1:${DNS_PORT:?DNS_PORT not set: start the test DNS server}
 	set[global.dns_timeout]=1
 	set[global.dns_attempts]=1
 	set[global.log_file]=$LOG
+	set[global.probe_interval]=${WRITE_CFG_PROBE_INTERVAL:-0}
 	set[cache.file]=
 	for arg; do
 		case $arg in
