@@ -26,7 +26,8 @@ bool cfg_sites_section(const char *section)
 static bool cfg_known_section(const char *section)
 {
 	return strcmp(section, "global") == 0 || strcmp(section, "cache") == 0
-	    || strcmp(section, "sql") == 0 || cfg_sites_section(section);
+	    || strcmp(section, "sql") == 0 || strcmp(section, "checks") == 0
+	    || cfg_sites_section(section);
 }
 
 /* cfg_find_def - the kept text of a list section, created on demand */

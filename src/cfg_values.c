@@ -95,7 +95,7 @@ void cfg_defaults(struct config *cfg)
 }
 
 /* cfg_once - refuse a key given twice in one section */
-static bool cfg_once(struct cfg_state *st, const char *section, const char *name)
+bool cfg_once(struct cfg_state *st, const char *section, const char *name)
 {
 	char key[128];
 

@@ -173,7 +173,7 @@ static unsigned decide_checks(const struct dns_list *list, unsigned *bits)
 static void decide_ask(struct lookup_ctx *ctx, const struct config *cfg,
 		       const struct client *c, struct decision *d)
 {
-	struct lookup_query q[DECIDE_MAX_QUERIES];
+	struct lookup_query q[DECIDE_MAX_QUERIES + CHECK_MAX_QUERIES];
 	unsigned n = 0, bits[CHECK_KINDS];
 
 	for (unsigned i = 0; i < cfg->nlists; i++) {
@@ -185,9 +185,11 @@ static void decide_ask(struct lookup_ctx *ctx, const struct config *cfg,
 			if (decide_repeat(d, lv))
 				d->nlists--;
 			else
-				q[n++] = (struct lookup_query) {lv->list, lv->res.qname, &lv->res};
+				q[n++] = (struct lookup_query) {lv->list->zone, lv->res.qname, &lv->res,
+					0, NULL, false};
 		}
 	}
+	n += check_queries(ctx, cfg, c, &d->ck, q + n);
 	lookup_batch(ctx, q, n);
 }
 
@@ -204,6 +206,7 @@ void decide(struct lookup_ctx *ctx, const struct config *cfg,
 	for (unsigned i = 0; i < d->nlists; i++)
 		if (d->lists[i].outcome != OUTCOME_NOT_ASKED)
 			decide_outcome(cfg, &d->lists[i]);
+	d->check_total = check_finish(ctx, cfg, client, &d->ck, d->checks);
 	score_decide(cfg, d);
 }
 

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "cfg.h"
+#include "check.h"
 #include "lookup.h"
 
 enum verdict {
@@ -66,6 +67,9 @@ struct decision {
 	unsigned nlists;	/* queries in lists[] */
 	struct list_verdict lists[DECIDE_MAX_QUERIES];
 	struct list_score scores[CFG_MAX_LISTS];	/* by cfg->lists index */
+	struct check_result checks[CK_COUNT];		/* [checks], by enum check_id */
+	double check_total;		/* the fired checks' scores (in total) */
+	struct check_lookups ck;	/* the checks' DNS answers */
 };
 
 /* The names of the client that lists may ask; NULL or "unknown": none. */
@@ -75,6 +79,7 @@ struct client {
 	const char *reverse_name;	/* unverified PTR name */
 	const char *helo;
 	const char *sender;		/* envelope sender address */
+	const char *recipient;		/* sender_is_recipient; NULL: none */
 };
 
 /*

@@ -39,10 +39,22 @@ enum dns_status {
 
 struct dns_answer {
 	enum dns_status status;
-	unsigned naddr;			/* DNS_ANSWER: number of addresses */
-	uint32_t addr[DNS_MAX_ADDRS];	/* host byte order */
+	unsigned naddr;			/* DNS_ANSWER: number of words */
+	uint32_t addr[DNS_MAX_ADDRS];	/* host byte order; an AAAA answer
+					 * takes 4 words per address (at
+					 * most 4 addresses), an MX answer
+					 * none (struct dns_mx) */
 	uint32_t ttl;			/* seconds: A TTL or negative TTL;
 					 * 0 when the reply gave none */
+};
+
+#define DNS_MAX_MX	4	/* MX hosts kept from one answer */
+
+/* The hosts of an MX answer (lowest preference first, as they came). */
+struct dns_mx {
+	unsigned nhost;
+	bool null_mx;			/* RFC 7505 "0 ." */
+	char host[DNS_MAX_MX][DNS_NAME_MAX];
 };
 
 /* A DNS server: an IPv4 or IPv6 address and a port. */
@@ -80,16 +92,17 @@ bool dns_res_open(res_state res, const struct dns_settings *settings,
 void dns_res_close(res_state res);
 
 /*
- * dns_res_query - ask for the A records of qname with the state *res
- * (one thread at a time per state).  *big is NULL or a DNS_REPLY_MAX
+ * dns_res_query - ask for the records of type qtype (ns_t_a, ns_t_aaaa
+ * or ns_t_mx; for MX *mx gets the hosts, else mx may be NULL) of qname
+ * with the state *res (one thread at a time per state).  *big is NULL or a DNS_REPLY_MAX
  * buffer of the caller's: a reply longer than a UDP packet is read into
  * it (allocated here the first time one comes; the caller frees it).
  * Always fills *ans; ans->status says how it went.  Blocks at most
  * about timeout * attempts seconds per configured server (twice that
  * for a reply too long for UDP).
  */
-void dns_res_query(res_state res, const char *qname, struct dns_answer *ans,
-		   unsigned char **big);
+void dns_res_query(res_state res, const char *qname, int qtype, struct dns_answer *ans,
+		   struct dns_mx *mx, unsigned char **big);
 
 /* dns_failed - true for the statuses that mean "no usable answer". */
 bool dns_failed(enum dns_status status);
@@ -102,6 +115,15 @@ const char *dns_status_name(enum dns_status status);
  * fuzzing).  Fills *ans from msg[0..len).
  */
 void dns_parse_reply(const unsigned char *msg, int len, struct dns_answer *ans);
+
+/*
+ * dns_parse_typed - dns_parse_reply for a reply to a qtype query: A,
+ * AAAA (4 words per address) or MX (hosts into *mx, never NULL then;
+ * status DNS_ANSWER with naddr 0 when there is at least one host or a
+ * null MX).
+ */
+void dns_parse_typed(const unsigned char *msg, int len, int qtype, struct dns_answer *ans,
+		     struct dns_mx *mx);
 
 /*
  * dns_reverse_ip - write the reversed form of an IPv4 or IPv6 address

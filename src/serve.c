@@ -41,7 +41,7 @@ static void serve_log(const struct config *cfg, const struct policy_request *req
 		      const struct decision *d, const char *action, enum amavis_outcome sql,
 		      long ms)
 {
-	char line[LOG_LINE_MAX];
+	char line[LOG_LINE_MAX], checks[512];
 
 	line[0] = '\0';
 	str_appendf(line, sizeof(line), "decision: client=%s[%s] sender=<%.320s> "
@@ -49,8 +49,11 @@ static void serve_log(const struct config *cfg, const struct policy_request *req
 		    req->client_address ? req->client_address : "unknown",
 		    or_empty(req->sender), or_empty(req->recipient));
 	decision_lists_text(d, line, sizeof(line));
-	str_appendf(line, sizeof(line), "%sboost=%.1f total=%.1f%s action=%s amavis=%s "
-		    "elapsed_ms=%ld", d->nlists ? " " : "", d->boost, d->total,
+	checks[0] = '\0';
+	check_text(d->checks, " ", checks, sizeof(checks));
+	str_appendf(line, sizeof(line), "%s%sboost=%.1f total=%.1f%s action=%s amavis=%s "
+		    "elapsed_ms=%ld", d->nlists || !*checks ? checks : checks + 1,
+		    d->nlists || *checks ? " " : "", d->boost, d->total,
 		    d->would_reject && cfg->dry_run ? " dry_run=reject" : "", action,
 		    amavis_outcome_name(sql), ms);
 	msg_info("%s", line);
@@ -91,7 +94,7 @@ static bool serve_one(const struct config *cfg, struct lookup_ctx *ctx,
 {
 	static struct decision d;
 	struct client c = {req->client_address, req->client_name, req->reverse_client_name,
-		req->helo_name, req->sender};
+		req->helo_name, req->sender, req->recipient};
 	char buf[SCORE_HEADER_MAX + 64];
 	struct timespec start;
 	const char *action;

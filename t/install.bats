@@ -37,6 +37,7 @@ installed() {
 EXPECTED='755 /usr/local/sbin/dnswl
 644 /usr/local/etc/dnswl.cfg
 644 /usr/local/share/dnswl/README.sql.md
+644 /usr/local/share/dnswl/dynamic_patterns
 644 /usr/local/share/dnswl/installed-dirs
 644 /usr/local/share/dnswl/mysql.sql
 644 /usr/local/share/dnswl/pgsql.sql
