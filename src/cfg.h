@@ -109,6 +109,10 @@ enum check_id {
 	CK_HELO_MISMATCH,
 	CK_SENDER_BAD_DOMAIN,
 	CK_SENDER_IS_RECIPIENT,
+	CK_SPF_PASS,		/* the SPF result of the sender (or HELO) */
+	CK_SPF_FAIL,
+	CK_SPF_SOFTFAIL,
+	CK_SPF_NONE,
 	CK_COUNT,
 };
 

@@ -20,7 +20,7 @@ const char *cfg_check_key(enum check_id id)
 {
 	static const char *keys[CK_COUNT] = {"no_client_name", "dynamic_client",
 		"helo_ip_literal", "helo_invalid", "helo_mismatch", "sender_bad_domain",
-		"sender_is_recipient"};
+		"sender_is_recipient", "spf_pass", "spf_fail", "spf_softfail", "spf_none"};
 
 	return id < CK_COUNT ? keys[id] : "?";
 }
@@ -122,6 +122,11 @@ void cfg_checks(struct cfg_state *st, const char *name, const char *value)
 		if (!cfg_parse_boost(value, &c->score[i]))
 			cfg_error(st, "%s: \"%s\" is not a plain decimal number from %g to %g "
 				  "(0: off)", name, value, -CFG_BOOST_LIMIT, CFG_BOOST_LIMIT);
+#ifndef HAVE_SPF
+		else if (i >= CK_SPF_PASS && c->score[i] != 0)
+			cfg_error(st, "%s: this dnswl was built without SPF (configure "
+				  "--without-spf); set it to 0 or rebuild with libspf2", name);
+#endif
 		return;
 	}
 	if (!cfg_key(st, name, "dynamic_patterns"))

@@ -43,7 +43,7 @@ struct check_result {
 };
 
 /* Queries of one request's checks in the first batch, and follow-ups. */
-#define CHECK_MAX_QUERIES	5
+#define CHECK_MAX_QUERIES	6
 #define CHECK_MAX_FOLLOW	(2 * DNS_MAX_MX)
 
 /* The lookups of one request's checks. */
@@ -53,9 +53,46 @@ struct check_lookups {
 	bool noted;			/* the sender verdict came from the cache */
 	bool noted_bad;
 	struct lookup_result helo_a, helo_aaaa, mx, dom_a, dom_aaaa;
-	struct dns_mx hosts;
+	struct dns_rdata hosts;
 	struct lookup_result host[CHECK_MAX_FOLLOW];
+	char spf_domain[DNS_NAME_MAX];	/* "" : SPF not evaluated */
+	struct lookup_result spf_txt;	/* its TXT, asked in the first batch */
+	struct dns_rdata spf_rd;
 };
+
+/* SPF: at most this many lookups after the first batch's TXT. */
+#define CHECK_SPF_MAX_LOOKUPS	20
+
+/*
+ * check_spf_queries - the SPF check's first query (the TXT of the
+ * sender's domain, or of the HELO for the null sender) into q; 0 or 1.
+ */
+unsigned check_spf_queries(const struct config *cfg, const struct client *c,
+			   struct check_lookups *lk, struct lookup_query *q);
+
+/*
+ * check_spf - evaluate SPF (libspf2, its DNS through lookup_batch: the
+ * cache and the pool, one lookup at a time, none after dns_timeout *
+ * dns_attempts seconds or CHECK_SPF_MAX_LOOKUPS) and set the spf_*
+ * results in out.  A temporary error or the bound: the enabled spf_*
+ * checks fail.  Without libspf2: nothing.
+ */
+void check_spf(struct lookup_ctx *ctx, const struct config *cfg, const struct client *c,
+	       struct check_lookups *lk, struct check_result *out);
+
+/*
+ * check_query - a check's query of qtype for qname (copied into
+ * res->qname) under the pseudo-list zone; mx: MX or TXT data (then not
+ * cached).
+ */
+struct lookup_query check_query(const char *zone, const char *qname, int qtype,
+				struct lookup_result *res, struct dns_rdata *mx);
+
+/* check_sender_domain - the envelope sender's domain, a host name, into buf. */
+bool check_sender_domain(const struct client *c, char *buf, size_t size);
+
+/* check_spf_enabled - is any spf_* score set? */
+bool check_spf_enabled(const struct config *cfg);
 
 /*
  * check_queries - reset *lk and append the first-batch queries of the

@@ -23,16 +23,16 @@ static bool known(const char *s)
 	return s != NULL && *s != '\0' && strcmp(s, "unknown") != 0;
 }
 
-/* check_query - one query of a check into q */
-static struct lookup_query check_query(const char *zone, const char *qname, int qtype,
-				       struct lookup_result *res, struct dns_mx *mx)
+/* check_query - one query of a check */
+struct lookup_query check_query(const char *zone, const char *qname, int qtype,
+				       struct lookup_result *res, struct dns_rdata *mx)
 {
 	str_copy(res->qname, sizeof(res->qname), qname);
 	return (struct lookup_query) {zone, res->qname, res, qtype, mx, true};
 }
 
 /* check_sender_domain - the sender's domain as a host name, into buf */
-static bool check_sender_domain(const struct client *c, char *buf, size_t size)
+bool check_sender_domain(const struct client *c, char *buf, size_t size)
 {
 	const char *at = c->sender ? strrchr(c->sender, '@') : NULL;
 
@@ -54,6 +54,7 @@ unsigned check_queries(struct lookup_ctx *ctx, const struct config *cfg,
 		q[n++] = check_query(CHECK_ZONE_AAAA, lk->helo, ns_t_aaaa, &lk->helo_aaaa, NULL);
 	} else
 		lk->helo[0] = '\0';	/* dns_host_name may have left junk */
+	n += check_spf_queries(cfg, c, lk, q + n);
 	if (cfg->checks.score[CK_SENDER_BAD_DOMAIN] == 0
 	    || !check_sender_domain(c, lk->domain, sizeof(lk->domain))) {
 		lk->domain[0] = '\0';
@@ -238,6 +239,7 @@ double check_finish(struct lookup_ctx *ctx, const struct config *cfg,
 		out[CK_SENDER_BAD_DOMAIN].state = st = check_sender(ctx, lk);
 		check_note(ctx, lk, st);
 	}
+	check_spf(ctx, cfg, c, lk, out);
 	for (unsigned i = 0; i < CK_COUNT; i++) {
 		out[i].points = out[i].state == CKS_FIRED ? cfg->checks.score[i] : 0;
 		total += out[i].points;

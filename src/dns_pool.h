@@ -33,7 +33,7 @@ struct dns_pool_job {
 	const char *qname;
 	struct dns_answer *ans;
 	int qtype;
-	struct dns_mx *mx;
+	struct dns_rdata *mx;
 };
 
 /*

@@ -1,5 +1,5 @@
 /*
- * dns_query.c - one A, AAAA or MX query with a caller's own resolver state.
+ * dns_query.c - one A, AAAA, MX or TXT query with a caller's own resolver state.
  *
  * res_nmkquery + res_nsend rather than res_nquery: res_nquery hides the
  * rcode and the authority SOA, which we need to tell NXDOMAIN from
@@ -118,7 +118,7 @@ static void dns_keep_ttl(struct dns_answer *ans, bool first, uint32_t ttl)
 }
 
 /* dns_add_mx - one MX record's host; false: malformed */
-static bool dns_add_mx(ns_msg *msg, ns_rr *rr, struct dns_mx *mx)
+static bool dns_add_mx(ns_msg *msg, ns_rr *rr, struct dns_rdata *mx)
 {
 	char host[NS_MAXDNAME];
 
@@ -132,14 +132,39 @@ static bool dns_add_mx(ns_msg *msg, ns_rr *rr, struct dns_mx *mx)
 	return true;
 }
 
+/* dns_add_txt - one TXT record, its strings joined; false: malformed */
+static bool dns_add_txt(ns_rr *rr, struct dns_rdata *rd)
+{
+	const unsigned char *p = ns_rr_rdata(*rr), *end = p + ns_rr_rdlen(*rr);
+	size_t at = rd->txtlen;
+
+	while (p < end) {
+		size_t n = *p++;
+
+		if (n > (size_t) (end - p))
+			return false;
+		if (at + n + 1 > sizeof(rd->txt))
+			return true;	/* does not fit: dropped */
+		for (size_t i = 0; i < n; i++)
+			rd->txt[at++] = p[i] ? (char) p[i] : '?';
+		p += n;
+	}
+	rd->txt[at++] = '\0';
+	rd->txtlen = at;
+	rd->ntxt++;
+	return true;
+}
+
 /* dns_add_rr - one answer record of the asked type */
 static bool dns_add_rr(ns_msg *msg, ns_rr *rr, int qtype, struct dns_answer *ans,
-		       struct dns_mx *mx)
+		       struct dns_rdata *mx)
 {
 	unsigned words = qtype == ns_t_aaaa ? 4 : 1;
 
 	if (qtype == ns_t_mx)
 		return mx == NULL || dns_add_mx(msg, rr, mx);
+	if (qtype == ns_t_txt)
+		return mx == NULL || dns_add_txt(rr, mx);
 	if (ns_rr_rdlen(*rr) != 4 * words)
 		return false;
 	if (ans->naddr + words > DNS_MAX_ADDRS)
@@ -150,7 +175,7 @@ static bool dns_add_rr(ns_msg *msg, ns_rr *rr, int qtype, struct dns_answer *ans
 }
 
 /* dns_collect - records of qtype in the answer section, minimum TTL */
-static bool dns_collect(ns_msg *msg, int qtype, struct dns_answer *ans, struct dns_mx *mx)
+static bool dns_collect(ns_msg *msg, int qtype, struct dns_answer *ans, struct dns_rdata *mx)
 {
 	ns_rr rr;
 	int n = ns_msg_count(*msg, ns_s_an);
@@ -170,9 +195,9 @@ static bool dns_collect(ns_msg *msg, int qtype, struct dns_answer *ans, struct d
 }
 
 /* dns_have_data - did the answer give any record of the type? */
-static bool dns_have_data(const struct dns_answer *ans, const struct dns_mx *mx)
+static bool dns_have_data(const struct dns_answer *ans, const struct dns_rdata *mx)
 {
-	return ans->naddr > 0 || (mx != NULL && (mx->nhost > 0 || mx->null_mx));
+	return ans->naddr > 0 || (mx != NULL && (mx->nhost > 0 || mx->null_mx || mx->ntxt > 0));
 }
 
 /* dns_rcode_status - the failure an rcode stands for */
@@ -190,7 +215,7 @@ void dns_parse_reply(const unsigned char *buf, int len, struct dns_answer *ans)
 
 /* dns_parse_typed - classify a raw reply to a qtype query */
 void dns_parse_typed(const unsigned char *buf, int len, int qtype, struct dns_answer *ans,
-		     struct dns_mx *mx)
+		     struct dns_rdata *mx)
 {
 	ns_msg msg;
 
@@ -259,7 +284,7 @@ static int dns_send(res_state res, const unsigned char *query, int qlen,
 
 /* dns_classify - what res_nsend's result says */
 static void dns_classify(const unsigned char *query, const unsigned char *reply,
-			 int rlen, int qtype, struct dns_answer *ans, struct dns_mx *mx)
+			 int rlen, int qtype, struct dns_answer *ans, struct dns_rdata *mx)
 {
 	if (rlen < 0)
 		ans->status = dns_send_failed(query, reply, errno);
@@ -282,7 +307,7 @@ static void dns_classify(const unsigned char *query, const unsigned char *reply,
  * few stack pages and, normally, nothing of the big buffer.
  */
 void dns_res_query(res_state res, const char *qname, int qtype, struct dns_answer *ans,
-		   struct dns_mx *mx, unsigned char **big)
+		   struct dns_rdata *mx, unsigned char **big)
 {
 	unsigned char query[NS_PACKETSZ], small[NS_PACKETSZ];
 	unsigned long options = res->options;

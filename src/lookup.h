@@ -48,7 +48,7 @@ struct lookup_query {
 	const char *qname;
 	struct lookup_result *res;
 	int qtype;
-	struct dns_mx *mx;
+	struct dns_rdata *mx;
 	bool check;
 };
 

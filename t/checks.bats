@@ -238,3 +238,64 @@ all_checks() {
 	assert_output --partial 'check no_client_name: clear'
 	assert_output --partial 'total: +4.0 (helo_invalid) +6.0 (sender_bad_domain) = 10.0; no reject_score'
 }
+
+# --- SPF ---------------------------------------------------------------------------
+
+# spf_cfg [KEY=VALUE]... - the four SPF checks on, distinct scores
+spf_cfg() {
+	write_cfg checks.spf_pass=-1 checks.spf_fail=3 checks.spf_softfail=1.5 \
+		checks.spf_none=0.5 "$@"
+}
+
+@test "spf_pass through include:, the two strings of a TXT joined" {
+	spf_cfg
+	run_policy 192.0.2.80 out1.provider.chk a@company.chk "$TO" helo_name=out1.provider.chk
+	assert_decision " spf_pass=-1.0 " " total=-1.0 "
+}
+
+@test "spf_fail, spf_softfail and spf_none fire for their results" {
+	spf_cfg
+	run_policy 192.0.2.62 host.other.chk a@fail.chk "$TO"
+	assert_decision " spf_fail=+3.0 " " total=3.0 "
+	run_policy 192.0.2.62 host.other.chk a@soft.chk "$TO"
+	assert_decision " spf_softfail=+1.5 " " total=1.5 "
+	run_policy 192.0.2.62 host.other.chk a@nullmx.chk "$TO"
+	assert_decision " spf_none=+0.5 " " total=0.5 "
+}
+
+@test "SPF redirect= and a: (its A lookup through our resolver)" {
+	spf_cfg
+	run_policy 192.0.2.60 host.other.chk a@redir.chk "$TO"
+	assert_decision " spf_pass=-1.0 "
+	run_policy 192.0.2.62 host.other.chk a@redir.chk "$TO"
+	assert_decision " spf_softfail=+1.5 "
+	dnstest_mark
+	run_policy 192.0.2.60 host.other.chk a@amech.chk "$TO"
+	assert_decision " spf_pass=-1.0 "
+	run dnstest_asked
+	assert_output --partial 'amech.chk. TXT'
+	assert_output --partial 'mta1.provider.chk. A'
+}
+
+@test "SPF: a failed lookup scores nothing, every SPF check named as failed" {
+	spf_cfg
+	run_policy 192.0.2.62 host.other.chk a@x.servfail.test "$TO"
+	assert_reply DUNNO
+	assert_decision " spf_pass=failed spf_fail=failed spf_softfail=failed spf_none=failed " \
+		" total=0.0 "
+}
+
+@test "SPF for the null sender uses the HELO" {
+	spf_cfg
+	run_policy 192.0.2.62 host.other.chk "" "$TO" helo_name=fail.chk
+	assert_decision " spf_fail=+3.0 "
+}
+
+@test "the outsourced company with every check on, SPF pass: only the SPF bonus" {
+	all_checks checks.spf_pass=-1 checks.spf_fail=3 checks.spf_softfail=1.5 checks.spf_none=0.5
+	run_policy 192.0.2.80 out1.provider.chk a@company.chk b@example.org \
+		helo_name=out1.provider.chk
+	assert_reply DUNNO
+	assert_decision " spf_pass=-1.0 " " total=-1.0 "
+	refute_decision "=+" "=failed"
+}
