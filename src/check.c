@@ -18,8 +18,8 @@
 
 #define CHECK_MAX_RUNS	32	/* digit runs of a name looked at */
 
-/* known - a real value, not absent or Postfix's "unknown" */
-static bool known(const char *s)
+/* check_known - a real value, not absent or Postfix's "unknown" */
+bool check_known(const char *s)
 {
 	return s != NULL && *s != '\0' && strcmp(s, "unknown") != 0;
 }
@@ -93,11 +93,11 @@ static bool check_pattern_hit(const struct check_settings *s, const char *name, 
 /* check_dynamic - the reverse name looks dynamic (CKS_NA: no name) */
 static enum check_state check_dynamic(const struct config *cfg, const struct client *c)
 {
-	const char *name = known(c->reverse_name) ? c->reverse_name : c->name;
+	const char *name = check_known(c->reverse_name) ? c->reverse_name : c->name;
 	unsigned char b[4];
 	bool digits;
 
-	if (!known(name))
+	if (!check_known(name))
 		return CKS_NA;
 	digits = inet_pton(AF_INET, c->address, b) == 1 && check_has_octets(name, b);
 	if (check_pattern_hit(&cfg->checks, name, true))
@@ -172,7 +172,7 @@ static void check_helo(const struct config *cfg, const struct client *c,
 	unsigned char h[16], a[16];
 	int fam;
 
-	if (!known(c->helo)) {
+	if (!check_known(c->helo)) {
 		check_set(cfg, out, CK_HELO_IP_LITERAL, CKS_NA);
 		check_set(cfg, out, CK_HELO_INVALID, CKS_NA);
 		return;
@@ -202,7 +202,7 @@ static enum check_state check_same_address(const struct client *c)
 void check_local(const struct config *cfg, const struct client *c,
 		 struct check_result *out)
 {
-	check_set(cfg, out, CK_NO_CLIENT_NAME, known(c->name) ? CKS_CLEAR : CKS_FIRED);
+	check_set(cfg, out, CK_NO_CLIENT_NAME, check_known(c->name) ? CKS_CLEAR : CKS_FIRED);
 	check_set(cfg, out, CK_DYNAMIC_CLIENT, check_dynamic(cfg, c));
 	check_helo(cfg, c, out);
 	check_set(cfg, out, CK_SENDER_IS_RECIPIENT, check_same_address(c));

@@ -119,6 +119,9 @@ double check_finish(struct lookup_ctx *ctx, const struct config *cfg,
 void check_local(const struct config *cfg, const struct client *c,
 		 struct check_result *out);
 
+/* check_known - s is a real value: not NULL, "" or Postfix's "unknown". */
+bool check_known(const char *s);
+
 /* check_state_name - "fired", "failed", "clear", "n/a" or "off". */
 const char *check_state_name(enum check_state state);
 

@@ -17,12 +17,6 @@
 #include "decide.h"
 #include "str.h"
 
-/* known - a real value, not absent or Postfix's "unknown" */
-static bool known(const char *s)
-{
-	return s != NULL && *s != '\0' && strcmp(s, "unknown") != 0;
-}
-
 /* check_query - one query of a check */
 struct lookup_query check_query(const char *zone, const char *qname, int qtype,
 				       struct lookup_result *res, struct dns_rdata *mx)
@@ -48,7 +42,7 @@ unsigned check_queries(struct lookup_ctx *ctx, const struct config *cfg,
 	unsigned n = 0;
 
 	memset(lk, 0, sizeof(*lk));
-	if (cfg->checks.score[CK_HELO_MISMATCH] != 0 && known(c->helo)
+	if (cfg->checks.score[CK_HELO_MISMATCH] != 0 && check_known(c->helo)
 	    && dns_host_name(c->helo, lk->helo, sizeof(lk->helo))) {
 		q[n++] = check_query(CHECK_ZONE_A, lk->helo, ns_t_a, &lk->helo_a, NULL);
 		q[n++] = check_query(CHECK_ZONE_AAAA, lk->helo, ns_t_aaaa, &lk->helo_aaaa, NULL);
@@ -119,7 +113,7 @@ static bool check_same_domain(const struct client *c, const char *helo)
 {
 	char a[DNS_NAME_MAX], b[DNS_NAME_MAX];
 
-	return known(c->name) && dns_registrable_domain(helo, a, sizeof(a))
+	return check_known(c->name) && dns_registrable_domain(helo, a, sizeof(a))
 	    && dns_registrable_domain(c->name, b, sizeof(b)) && strcmp(a, b) == 0;
 }
 

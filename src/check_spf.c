@@ -33,12 +33,6 @@ bool check_spf_enabled(const struct config *cfg)
 	return false;
 }
 
-/* known - a real value, not absent or Postfix's "unknown" */
-static bool known(const char *s)
-{
-	return s != NULL && *s != '\0' && strcmp(s, "unknown") != 0;
-}
-
 /* check_spf_queries - the TXT that SPF asks first, in the first batch */
 unsigned check_spf_queries(const struct config *cfg, const struct client *c,
 			   struct check_lookups *lk, struct lookup_query *q)
@@ -50,7 +44,7 @@ unsigned check_spf_queries(const struct config *cfg, const struct client *c,
 	if (c->sender != NULL && *c->sender != '\0')
 		ok = check_sender_domain(c, lk->spf_domain, sizeof(lk->spf_domain));
 	else
-		ok = known(c->helo) && dns_host_name(c->helo, lk->spf_domain, sizeof(lk->spf_domain));
+		ok = check_known(c->helo) && dns_host_name(c->helo, lk->spf_domain, sizeof(lk->spf_domain));
 	if (!ok) {
 		lk->spf_domain[0] = '\0';
 		return 0;
@@ -221,7 +215,7 @@ static SPF_request_t *spf_request(SPF_server_t *server, const struct client *c)
 		return NULL;
 	e = inet_pton(AF_INET, c->address, b) == 1 ? SPF_request_set_ipv4_str(req, c->address)
 	    : SPF_request_set_ipv6_str(req, c->address);
-	if (e == SPF_E_SUCCESS && known(c->helo))
+	if (e == SPF_E_SUCCESS && check_known(c->helo))
 		e = SPF_request_set_helo_dom(req, c->helo);
 	if (e == SPF_E_SUCCESS && c->sender != NULL && *c->sender != '\0'
 	    && SPF_request_set_env_from(req, c->sender) != 0)
