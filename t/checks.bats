@@ -299,3 +299,14 @@ spf_cfg() {
 	assert_decision " spf_pass=-1.0 " " total=-1.0 "
 	refute_decision "=+" "=failed"
 }
+
+@test "SPF stays within the time bound: no lookup after dns_timeout x dns_attempts" {
+	spf_cfg
+	dnstest_mark
+	run_policy 192.0.2.62 host.other.chk a@slow.chk "$TO"
+	assert_reply DUNNO
+	assert_decision " spf_pass=failed " " total=0.0 "
+	run dnstest_asked
+	assert_output --partial 'slow.chk. TXT'
+	refute_output --partial 'c.dead.test.'
+}
