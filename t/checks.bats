@@ -241,10 +241,29 @@ all_checks() {
 
 # --- SPF ---------------------------------------------------------------------------
 
-# spf_cfg [KEY=VALUE]... - the four SPF checks on, distinct scores
+# spf_cfg [KEY=VALUE]... - the four SPF checks on, distinct scores; skips
+# (visibly) with a dnswl built --without-spf
 spf_cfg() {
 	write_cfg checks.spf_pass=-1 checks.spf_fail=3 checks.spf_softfail=1.5 \
 		checks.spf_none=0.5 "$@"
+	if ! "$DNSWL" -n -c "$CFG" >/dev/null 2>&1 &&
+		"$DNSWL" -n -c "$CFG" 2>&1 | grep -q 'built without SPF'; then
+		skip "dnswl was built --without-spf"
+	fi
+}
+
+@test "a dnswl built --without-spf refuses an SPF score, accepts 0" {
+	write_cfg checks.spf_fail=0
+	run dnswl_cmd -n -c "$CFG"
+	assert_success
+	write_cfg checks.spf_fail=2
+	run dnswl_cmd -n -c "$CFG"
+	if [[ $output != *"built without SPF"* ]]; then
+		assert_success
+		skip "dnswl was built with SPF"
+	fi
+	assert_failure
+	assert_output --partial 'spf_fail: this dnswl was built without SPF'
 }
 
 @test "spf_pass through include:, the two strings of a TXT joined" {
@@ -292,6 +311,7 @@ spf_cfg() {
 }
 
 @test "the outsourced company with every check on, SPF pass: only the SPF bonus" {
+	spf_cfg
 	all_checks checks.spf_pass=-1 checks.spf_fail=3 checks.spf_softfail=1.5 checks.spf_none=0.5
 	run_policy 192.0.2.80 out1.provider.chk a@company.chk b@example.org \
 		helo_name=out1.provider.chk
