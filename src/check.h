@@ -72,8 +72,9 @@ unsigned check_spf_queries(const struct config *cfg, const struct client *c,
 
 /*
  * check_spf - evaluate SPF (libspf2, its DNS through lookup_batch: the
- * cache and the pool, one lookup at a time, none after dns_timeout *
- * dns_attempts seconds or CHECK_SPF_MAX_LOOKUPS) and set the spf_*
+ * cache and the pool, one lookup at a time, none once the lookups have
+ * waited dns_timeout * dns_attempts seconds in all, or past
+ * CHECK_SPF_MAX_LOOKUPS) and set the spf_*
  * results in out.  A temporary error or the bound: the enabled spf_*
  * checks fail.  Without libspf2: nothing.
  */

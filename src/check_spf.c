@@ -7,8 +7,9 @@
  * for everything, the configured servers and timeouts.  The first TXT
  * (the sender domain's, or the HELO's for the null sender) rides in the
  * request's one batch; the follow-ups (include:, redirect=, a, mx) are
- * asked one at a time, none after dns_timeout * dns_attempts seconds
- * from the start of the evaluation or past CHECK_SPF_MAX_LOOKUPS: then
+ * asked one at a time, none once they have waited dns_timeout *
+ * dns_attempts seconds in all (monotonic clock; libspf2's own work does
+ * not count) or past CHECK_SPF_MAX_LOOKUPS: then
  * the result is a temporary error and the spf_* checks fail.  libspf2
  * logs through msg.h (never stderr).
  */
@@ -70,7 +71,7 @@ void check_spf(struct lookup_ctx *ctx, const struct config *cfg, const struct cl
 struct spf_hook {
 	struct lookup_ctx *ctx;
 	struct check_lookups *lk;
-	time_t deadline;
+	long budget_ms;		/* DNS waiting time left: dns_timeout * dns_attempts */
 	unsigned asked;
 	bool bound_hit;		/* a lookup refused: out of time or lookups */
 	bool failed;		/* a lookup failed (SERVFAIL, timeout...) */
@@ -147,6 +148,15 @@ static SPF_dns_rr_t *spf_rr(SPF_dns_server_t *s, const char *domain, ns_type typ
 	return rr;
 }
 
+/* spf_ms - a monotonic clock in milliseconds */
+static long spf_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long) ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
 /* spf_lookup - libspf2 asks: answer through lookup_batch, within the bound */
 static SPF_dns_rr_t *spf_lookup(SPF_dns_server_t *s, const char *domain, ns_type type,
 				int should_cache)
@@ -156,20 +166,25 @@ static SPF_dns_rr_t *spf_lookup(SPF_dns_server_t *s, const char *domain, ns_type
 	struct check_lookups *lk = spf_now.lk;
 	struct lookup_query q;
 	bool names = type == ns_t_mx || type == ns_t_txt;
+	long start;
 
 	(void) should_cache;
 	if (type == ns_t_txt && strcasecmp(domain, lk->spf_domain) == 0)
 		return spf_rr(s, domain, type, &lk->spf_txt, &lk->spf_rd);
 	if ((!names && type != ns_t_a && type != ns_t_aaaa) || strlen(domain) >= DNS_NAME_MAX)
 		return SPF_dns_rr_new_init(s, domain, type, 0, HOST_NOT_FOUND);
-	if (time(NULL) >= spf_now.deadline || spf_now.asked >= CHECK_SPF_MAX_LOOKUPS) {
+	if (spf_now.budget_ms <= 0 || spf_now.asked >= CHECK_SPF_MAX_LOOKUPS) {
 		spf_now.bound_hit = true;
 		return SPF_dns_rr_new_init(s, domain, type, 0, TRY_AGAIN);
 	}
 	spf_now.asked++;
 	q = check_query(type == ns_t_a ? CHECK_ZONE_A : type == ns_t_aaaa ? CHECK_ZONE_AAAA
 			: "check:txt", domain, type, &res, names ? &rd : NULL);
+	start = spf_ms();
 	lookup_batch(spf_now.ctx, &q, 1);
+	spf_now.budget_ms -= spf_ms() - start;
+	if (res.answer.status == DNS_TIMEOUT)
+		spf_now.budget_ms = 0;	/* it waited the whole bound */
 	return spf_rr(s, domain, type, &res, &rd);
 }
 
@@ -270,8 +285,8 @@ void check_spf(struct lookup_ctx *ctx, const struct config *cfg, const struct cl
 		spf_set(cfg, SPF_RESULT_NEUTRAL, out);
 		return;
 	}
-	spf_now = (struct spf_hook) {ctx, lk, time(NULL) + (time_t) (cfg->dns.timeout
-								   * cfg->dns.attempts), 0, false, false};
+	spf_now = (struct spf_hook) {ctx, lk, 1000L * (long) (cfg->dns.timeout * cfg->dns.attempts),
+		0, false, false};
 	spf_set(cfg, spf_result(req), out);
 	SPF_request_free(req);
 }
