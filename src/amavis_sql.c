@@ -325,6 +325,28 @@ void amavis_sql_run(struct amavis_sql *q, const struct amavis_job *job,
 	q->err = NULL;
 }
 
+/* amavis_sql_with - fn on a connection, retried once on a new one */
+bool amavis_sql_with(struct amavis_sql *q, amavis_sql_fn *fn, void *arg,
+		     char *err, size_t errsize, bool *unreachable)
+{
+	bool ok = false;
+
+	q->err = err;
+	q->errsize = errsize;
+	*unreachable = false;
+	for (int try = 0; try < 2 && !ok; try++) {
+		err[0] = '\0';
+		if (q->conn == NULL && !sql_connect(q)) {
+			*unreachable = true;
+			break;
+		}
+		if (!(ok = fn(q, arg)))
+			disconnect(q);
+	}
+	q->err = NULL;
+	return ok;
+}
+
 /* amavis_sql_free - disconnect and unload */
 void amavis_sql_free(struct amavis_sql *q)
 {

@@ -1,6 +1,7 @@
 /*
- * amavis_sql_int.h - what the statement builders (amavis_stmt.c) share
- * with the connection code (amavis_sql.c).  Not for other modules.
+ * amavis_sql_int.h - what the statement builders (amavis_stmt.c, and
+ * the greylist's grey_sql_stmt.c) share with the connection code
+ * (amavis_sql.c).  Not for other modules.
  */
 #ifndef DNSWL_AMAVIS_SQL_INT_H
 #define DNSWL_AMAVIS_SQL_INT_H
@@ -54,6 +55,21 @@ enum value_kind {
  * NULL with the error recorded.
  */
 char *amavis_sql_value(struct amavis_sql *q, const char *s, enum value_kind kind);
+
+/*
+ * amavis_sql_fn - statements run by amavis_sql_with; true on success
+ * (error recorded with amavis_sql_fail or by amavis_sql_exec if not).
+ */
+typedef bool amavis_sql_fn(struct amavis_sql *q, void *arg);
+
+/*
+ * amavis_sql_with - run fn on the connection (connecting first if
+ * needed); after a failure once more on a new connection.  Returns
+ * true on success; else false with the reason in err and *unreachable
+ * set when no connection could be made.
+ */
+bool amavis_sql_with(struct amavis_sql *q, amavis_sql_fn *fn, void *arg,
+		     char *err, size_t errsize, bool *unreachable);
 
 /* amavis_sql_now - the database's clock in Unix seconds, as an SQL expression. */
 const char *amavis_sql_now(const struct amavis_sql *q);

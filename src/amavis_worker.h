@@ -1,14 +1,8 @@
 /*
- * amavis_worker.h - the SQL helper process of one dnswl process.
- *
- * libdbi has no way to bound a statement on a database that accepted
- * the connection and then stopped answering.  So the SQL runs in a
- * child process, forked when the first job needs it, which keeps the
- * connection for the jobs that follow; the policy process waits for
- * each job at most [sql] timeout seconds and otherwise kills the helper
- * (the next job starts a new one: a reconnect).  The helper also keeps
- * libdbi's drivers, and anything they might print, away from the
- * policy process, whose stdin/stdout/stderr are the smtpd socket.
+ * amavis_worker.h - the amavis SQL jobs of one dnswl process, run in
+ * the SQL helper child of sql_helper.h: each job waits at most [sql]
+ * timeout seconds, and a helper that does not answer in time is killed
+ * (the next job starts a new one: a reconnect).
  */
 #ifndef DNSWL_AMAVIS_WORKER_H
 #define DNSWL_AMAVIS_WORKER_H

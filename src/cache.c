@@ -75,12 +75,6 @@ static bool count(struct cache *c, bool hit)
 	return hit;
 }
 
-/* bucket_of - bucket index for a hash (multiply-shift, no division) */
-static uint32_t bucket_of(const struct cache *c, uint64_t h)
-{
-	return (uint32_t)(((h >> 32) * c->geom.nbuckets) >> 32);
-}
-
 /* same_key - the fetched slot holds exactly this key */
 static bool same_key(const struct cache_slot *s, const char *key, size_t kl, uint8_t ll)
 {
@@ -114,7 +108,7 @@ bool cache_get(struct cache *c, const char *list, const char *qname,
 	if (c == NULL || (kl = cache_key(list, qname, key, &ll)) == 0)
 		return false;
 	h = cache_key_hash(c->seed, key, kl, ll);
-	base = &c->slots[(size_t)bucket_of(c, h) * CACHE_WAYS];
+	base = &c->slots[(size_t)cache_bucket_of(c, h) * CACHE_WAYS];
 	for (unsigned w = 0; w < CACHE_WAYS; w++) {
 		if (cache_slot_fetch(&base[w], c->seed, h, &copy) != CACHE_RD_OK
 		    || !same_key(&copy, key, kl, ll))
@@ -219,7 +213,7 @@ void cache_put(struct cache *c, const char *list, const char *qname,
 	if (!fill_body(c, ans, now, &body))
 		return;
 	body.hash = cache_key_hash(c->seed, body.key, kl, body.listlen);
-	b = bucket_of(c, body.hash);
+	b = cache_bucket_of(c, body.hash);
 	if (!cache_bucket_lock(c, b, CACHE_WAIT_PUT)) {
 		msg_debug("cache %s: bucket %u busy, answer not stored", c->path, b);
 		return;

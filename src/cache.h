@@ -111,6 +111,62 @@ bool cache_aux_lock(struct cache *cache);
 void cache_aux_unlock(struct cache *cache);
 
 /*
+ * Records: small state of other modules (the greylist) in the same
+ * slots as the answers, under the same bounds, locks, eviction (least
+ * recently used first, expired first of all) and crash safety.  A
+ * record is CACHE_REC_WORDS numbers plus an expiry, under a key of a
+ * kind (a name that is never a DNS zone: start it with '#') and a name
+ * of at most CACHE_REC_NAME bytes.  A record a writer died inside, or
+ * a damaged one, reads as absent.
+ */
+#define CACHE_REC_WORDS	8
+#define CACHE_REC_NAME	253u
+
+struct cache_rec {
+	int64_t expires;	/* the record is gone at this time */
+	int64_t used;		/* last use, for eviction */
+	int64_t v[CACHE_REC_WORDS];
+};
+
+/*
+ * cache_rec_fn - called by cache_rec_update with the record (zeroed
+ * when absent or expired, found false).  Change *rec and return true
+ * to store it, false to leave the file as it is.
+ */
+typedef bool cache_rec_fn(void *arg, bool found, struct cache_rec *rec);
+
+/*
+ * cache_rec_update - read, change and write one record under its
+ * bucket's lock (waiting at most CACHE_REC_WAIT_MS).  Returns false when
+ * uncached, the name is empty or too long, or the lock did not come
+ * (then fn was not called).
+ */
+bool cache_rec_update(struct cache *cache, const char *kind, const char *name,
+		      time_t now, cache_rec_fn *fn, void *arg);
+
+#define CACHE_REC_WAIT_MS	200
+
+/* cache_rec_delete - remove one record; returns true when it existed. */
+bool cache_rec_delete(struct cache *cache, const char *kind, const char *name);
+
+/*
+ * cache_rec_scan_fn - called by cache_rec_scan for every consistent
+ * record of the kind, expired ones included: name is NUL-terminated.
+ * Return true to delete the record (under its bucket lock).
+ */
+typedef bool cache_rec_scan_fn(void *arg, const char *name, const struct cache_rec *rec);
+
+/* cache_rec_scan - visit every record of kind; returns false when uncached. */
+bool cache_rec_scan(struct cache *cache, const char *kind, cache_rec_scan_fn *fn, void *arg);
+
+/*
+ * cache_open_existing - open an existing cache file with the geometry
+ * it has, never creating or rebuilding it (admin commands).  NULL when
+ * there is none or it cannot be used (logged); close with cache_close.
+ */
+struct cache *cache_open_existing(const struct cache_settings *settings);
+
+/*
  * cache_admin - `dnswl -C stats|dump|purge|forget-failures`: write to
  * out, return the process exit status (0 ok, 1 error, 2 unknown
  * command).  Opens only an existing file, with the geometry it has; root

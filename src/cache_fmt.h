@@ -45,6 +45,7 @@ enum {
 	CACHE_ST_ANSWER = 1,
 	CACHE_ST_NXDOMAIN = 2,
 	CACHE_ST_NODATA = 3,
+	CACHE_ST_RECORD = 4,	/* another module's record (cache_rec_*) */
 };
 
 /* Header: fields up to `check` are fixed at creation and checksummed. */

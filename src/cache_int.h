@@ -69,6 +69,12 @@ void cache_unlock(const struct cache *c, uint64_t start, uint64_t len);
 bool cache_bucket_lock(const struct cache *c, uint32_t b, int wait_ms);
 void cache_bucket_unlock(const struct cache *c, uint32_t b);
 
+/* cache_bucket_of - bucket index for a hash (multiply-shift, no division) */
+static inline uint32_t cache_bucket_of(const struct cache *c, uint64_t h)
+{
+	return (uint32_t)(((h >> 32) * c->geom.nbuckets) >> 32);
+}
+
 /*
  * cache_dump_slots - print live entries, one "list qname answer
  * expires" line each; returns how many.

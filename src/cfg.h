@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "dns.h"
+#include "grey_cfg.h"
 #include "match_filter.h"
 
 #define CFG_MAX_LISTS	32
@@ -152,6 +153,7 @@ struct config {
 	int facility;				/* syslog code */
 	struct cache_settings cache;
 	struct sql_settings sql;
+	struct grey_settings grey;
 	struct check_settings checks;
 	/* Ignored dnswl.py daemon keys seen, for `dnswl -n` notices. */
 	char ignored[256];
@@ -205,6 +207,9 @@ bool cfg_parse_nameservers(struct dns_settings *dns, const char *value, char *er
  * [sql] dsn holds a password and cfg->path is readable by others.
  */
 bool cfg_check_secrets(const struct config *cfg, char *buf, size_t size);
+
+/* cfg_grey_print - the [greylist] part of cfg_print. */
+void cfg_grey_print(const struct grey_settings *g, FILE *fp);
 
 /* cfg_check_name - "sender", "helo"... for one enum list_check bit. */
 const char *cfg_check_name(unsigned bit);

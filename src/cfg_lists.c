@@ -26,7 +26,8 @@ bool cfg_sites_section(const char *section)
 static bool cfg_known_section(const char *section)
 {
 	return strcmp(section, "global") == 0 || strcmp(section, "cache") == 0
-	    || strcmp(section, "sql") == 0 || strcmp(section, "checks") == 0
+	    || strcmp(section, "sql") == 0 || strcmp(section, "greylist") == 0
+	    || strcmp(section, "checks") == 0
 	    || cfg_sites_section(section);
 }
 
@@ -183,6 +184,8 @@ void cfg_finish(struct cfg_state *st)
 		if (!amavis_dsn_check(cfg->sql.dsn, err, sizeof(err)))
 			cfg_error(st, "dsn: %s", err);
 	}
+	if (!st->failed)
+		cfg_grey_finish(st);
 	if (!st->failed && cfg->cache.min_ttl > cfg->cache.max_ttl) {
 		st->line = 0;
 		cfg_error(st, "[cache] min_ttl is larger than max_ttl");

@@ -75,6 +75,7 @@ void cfg_checks_free(struct config *cfg);
 void cfg_global(struct cfg_state *st, const char *name, const char *value);
 void cfg_cache(struct cfg_state *st, const char *name, const char *value);
 void cfg_sql(struct cfg_state *st, const char *name, const char *value);
+void cfg_greylist(struct cfg_state *st, const char *name, const char *value);
 void cfg_sites(struct cfg_state *st, const char *section, const char *name, const char *value);
 void cfg_site_key(struct cfg_state *st, const char *section, const char *name, const char *value);
 
@@ -93,6 +94,20 @@ bool cfg_sites_section(const char *section);
 
 /* cfg_resolve_list - give a list its section's values (cfg_resolve.c). */
 void cfg_resolve_list(struct cfg_state *st, struct dns_list *list);
+
+/* Value checkers shared by the section parsers (errors via cfg_error). */
+bool cfg_once(struct cfg_state *st, const char *section, const char *name);
+void cfg_uint(struct cfg_state *st, const char *name, const char *value,
+	      unsigned long min, unsigned long max, unsigned long *out);
+void cfg_bool(struct cfg_state *st, const char *name, const char *value, bool *out);
+void cfg_action(struct cfg_state *st, const char *name, const char *value,
+		char *out, size_t size);
+
+/* cfg_grey_defaults - the [greylist] defaults into *g. */
+void cfg_grey_defaults(struct grey_settings *g);
+
+/* cfg_grey_finish - checks across [greylist] keys (cfg_finish calls it). */
+void cfg_grey_finish(struct cfg_state *st);
 
 #define CFG_BOOST_LIMIT	10000.0
 

@@ -120,6 +120,7 @@ void cfg_print(const struct config *cfg, FILE *fp)
 		q->dsn[0] ? "(set, not shown)" : "", q->policy_priority,
 		q->mailaddr_priority, q->policy_preset, q->cleanup_interval,
 		q->timeout, q->localpart_lowercase ? "yes" : "no", q->max_age);
+	cfg_grey_print(&cfg->grey, fp);
 	fprintf(fp, "\n[checks]\n");
 	for (unsigned i = 0; i < CK_COUNT; i++)
 		fprintf(fp, "%s = %.1f\n", cfg_check_key(i), cfg->checks.score[i]);

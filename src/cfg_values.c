@@ -92,6 +92,7 @@ void cfg_defaults(struct config *cfg)
 	cfg->sql.max_age = 2592000;
 	cfg->sql.timeout = 5;
 	cfg->sql.localpart_lowercase = true;
+	cfg_grey_defaults(&cfg->grey);
 }
 
 /* cfg_once - refuse a key given twice in one section */
@@ -113,7 +114,7 @@ bool cfg_once(struct cfg_state *st, const char *section, const char *name)
 }
 
 /* cfg_uint - bounded unsigned value */
-static void cfg_uint(struct cfg_state *st, const char *name, const char *value,
+void cfg_uint(struct cfg_state *st, const char *name, const char *value,
 		     unsigned long min, unsigned long max, unsigned long *out)
 {
 	unsigned long v;
@@ -137,14 +138,14 @@ static void cfg_long(struct cfg_state *st, const char *name, const char *value, 
 }
 
 /* cfg_bool - yes/no value */
-static void cfg_bool(struct cfg_state *st, const char *name, const char *value, bool *out)
+void cfg_bool(struct cfg_state *st, const char *name, const char *value, bool *out)
 {
 	if (!str_parse_bool(value, out))
 		cfg_error(st, "%s: \"%s\" is not yes or no", name, value);
 }
 
 /* cfg_action - an access(5) action without line breaks */
-static void cfg_action(struct cfg_state *st, const char *name, const char *value,
+void cfg_action(struct cfg_state *st, const char *name, const char *value,
 		       char *out, size_t size)
 {
 	static const char *known[] = {"OK", "DUNNO", "REJECT", "DEFER",

@@ -18,6 +18,7 @@
 #include "amavis_worker.h"
 #include "cache.h"
 #include "cfg.h"
+#include "grey.h"
 #include "dns_pool.h"
 #include "lookup.h"
 #include "msg.h"
@@ -35,6 +36,8 @@ struct options {
 	const char *sender;	/* -q ... -s SENDER */
 	const char *helo;	/* -q ... -H HELO */
 	const char *reverse;	/* -q ... -R PTR-NAME (default NAME) */
+	int nrest;		/* -C greylist ARGS... */
+	char **rest;
 	bool verbose;
 };
 
@@ -47,6 +50,7 @@ static _Noreturn void usage(void)
 		"                                        ask every list, show the score\n"
 		"       dnswl -C stats|dump|purge|forget-failures [-c FILE]\n"
 		"                                         cache admin\n"
+		"       dnswl [-c FILE] -C greylist [delete ADDRESS[/PREFIX] [SENDER RECIPIENT]]\n"
 		"       dnswl -V                          version\n");
 	exit(2);
 }
@@ -79,6 +83,11 @@ static void parse_args(int argc, char **argv, struct options *opts)
 	}
 	if (opts->mode == MODE_QUERY && optind < argc)
 		opts->name = argv[optind++];
+	if (opts->mode == MODE_CACHE && strcmp(opts->arg, "greylist") == 0) {
+		opts->nrest = argc - optind;
+		opts->rest = argv + optind;
+		optind = argc;
+	}
 	if (optind != argc || ((opts->sender || opts->helo || opts->reverse)
 				 && opts->mode != MODE_QUERY))
 		usage();
@@ -113,6 +122,7 @@ static int run_serve(const struct config *cfg)
 {
 	struct lookup_ctx ctx;
 	struct amavis *amavis;
+	struct grey *grey;
 	char err[256];
 	int status;
 
@@ -121,7 +131,9 @@ static int run_serve(const struct config *cfg)
 		msg_fatal("%s", err);
 	amavis_worker_at_fork(dns_pool_forget_in_child, ctx.pool);
 	amavis = amavis_open(&cfg->sql, ctx.cache);
-	status = serve(cfg, &ctx, amavis, STDIN_FILENO, STDOUT_FILENO);
+	grey = grey_open(&cfg->grey, &cfg->sql, ctx.cache);
+	status = serve(cfg, &ctx, amavis, grey, STDIN_FILENO, STDOUT_FILENO);
+	grey_close(grey);
 	amavis_close(amavis);
 	lookup_close(&ctx);
 	return status;
@@ -180,6 +192,8 @@ int main(int argc, char **argv)
 		query_settings(&cfg);
 		return run_query(&cfg, &opts);
 	case MODE_CACHE:
+		if (strcmp(opts.arg, "greylist") == 0)
+			return grey_admin(&cfg, opts.nrest, opts.rest, stdout);
 		return cache_admin(&cfg.cache, opts.arg, stdout);
 	default:
 		return run_serve(&cfg);

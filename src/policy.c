@@ -80,6 +80,7 @@ static void policy_keep(struct policy_request *req, const char *name, const char
 		{"recipient", offsetof(struct policy_request, recipient)},
 		{"protocol_state", offsetof(struct policy_request, protocol_state)},
 		{"queue_id", offsetof(struct policy_request, queue_id)},
+		{"sasl_username", offsetof(struct policy_request, sasl_username)},
 	};
 
 	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {

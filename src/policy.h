@@ -32,6 +32,7 @@ struct policy_request {
 	const char *instance;		/* one per message (header once) */
 	const char *protocol_state;
 	const char *queue_id;
+	const char *sasl_username;	/* SASL clients are never greylisted */
 };
 
 enum policy_status {

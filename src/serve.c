@@ -12,6 +12,7 @@
 
 #include "amavis.h"
 #include "decide.h"
+#include "grey.h"
 #include "msg.h"
 #include "policy.h"
 #include "score.h"
@@ -38,7 +39,8 @@ static const char *or_empty(const char *s)
 
 /* serve_log - the one info line per decision */
 static void serve_log(const struct config *cfg, const struct policy_request *req,
-		      const struct decision *d, const char *action, enum amavis_outcome sql,
+		      const struct decision *d, const struct grey_result *gr, const char *action,
+		      enum amavis_outcome sql,
 		      long ms)
 {
 	char line[LOG_LINE_MAX], checks[512];
@@ -51,10 +53,12 @@ static void serve_log(const struct config *cfg, const struct policy_request *req
 	decision_lists_text(d, line, sizeof(line));
 	checks[0] = '\0';
 	check_text(d->checks, " ", checks, sizeof(checks));
-	str_appendf(line, sizeof(line), "%s%sboost=%.1f total=%.1f%s action=%s amavis=%s "
-		    "elapsed_ms=%ld", d->nlists || !*checks ? checks : checks + 1,
-		    d->nlists || *checks ? " " : "", d->boost, d->total,
-		    d->would_reject && cfg->dry_run ? " dry_run=reject" : "", action,
+	str_appendf(line, sizeof(line), "%s%sboost=%.1f total=%.1f%s ",
+		    d->nlists || !*checks ? checks : checks + 1, d->nlists || *checks ? " " : "",
+		    d->boost, d->total, d->would_reject && cfg->dry_run ? " dry_run=reject" : "");
+	if (gr->reason[0] != '\0')
+		str_appendf(line, sizeof(line), "greylist=%s ", gr->reason);
+	str_appendf(line, sizeof(line), "action=%s amavis=%s elapsed_ms=%ld", action,
 		    amavis_outcome_name(sql), ms);
 	msg_info("%s", line);
 }
@@ -88,23 +92,44 @@ static const char *serve_action(const struct config *cfg, const struct policy_re
 	return decision_action(cfg, d, buf, size);
 }
 
+/*
+ * serve_reply - the reply: greylisting's deferral, else the verdict's
+ * action or the score header, else greylisting's header on a first pass
+ * (when the score header is not due: one PREPEND per reply).
+ */
+static const char *serve_reply(const struct config *cfg, struct grey *grey,
+			       const struct policy_request *req, const struct decision *d,
+			       char *buf, size_t size, struct grey_result *gr)
+{
+	struct grey_request gq = {req->protocol_state, req->client_address, req->sender,
+		req->recipient, req->sasl_username, req->instance};
+	const char *action;
+
+	grey_decide(grey, &gq, d->total, d->verdict != VERDICT_NOT_LISTED || d->would_reject, gr);
+	if (gr->verdict == GREY_DEFER)
+		return gr->action;
+	action = serve_action(cfg, req, d, buf, size);
+	return gr->action[0] != '\0' && action != buf ? gr->action : action;
+}
+
 /* serve_one - answer one request */
-static bool serve_one(const struct config *cfg, struct lookup_ctx *ctx,
-		      struct amavis *amavis, const struct policy_request *req, int out)
+static bool serve_one(const struct config *cfg, struct lookup_ctx *ctx, struct amavis *amavis,
+		      struct grey *grey, const struct policy_request *req, int out)
 {
 	static struct decision d;
 	struct client c = {req->client_address, req->client_name, req->reverse_client_name,
 		req->helo_name, req->sender, req->recipient};
 	char buf[SCORE_HEADER_MAX + 64];
 	struct timespec start;
+	struct grey_result gr;
 	const char *action;
 	enum amavis_outcome sql;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	decide(ctx, cfg, &c, &d);
-	action = serve_action(cfg, req, &d, buf, sizeof(buf));
+	action = serve_reply(cfg, grey, req, &d, buf, sizeof(buf), &gr);
 	sql = amavis_after_decision(amavis, req->protocol_state, req->sender, req->recipient, &d);
-	serve_log(cfg, req, &d, action, sql, elapsed_ms(&start));
+	serve_log(cfg, req, &d, &gr, action, sql, elapsed_ms(&start));
 	if (!policy_reply(out, action)) {
 		msg_warn("cannot write the reply: Postfix went away");
 		return false;
@@ -114,7 +139,7 @@ static bool serve_one(const struct config *cfg, struct lookup_ctx *ctx,
 
 /* serve - the request loop */
 int serve(const struct config *cfg, struct lookup_ctx *ctx, struct amavis *amavis,
-	  int in, int out)
+	  struct grey *grey, int in, int out)
 {
 	static struct policy_reader rd;
 	static struct policy_request req;
@@ -129,7 +154,7 @@ int serve(const struct config *cfg, struct lookup_ctx *ctx, struct amavis *amavi
 			msg_warn("bad policy request: %s; closing without a reply", err);
 			return 1;
 		case POLICY_REQUEST:
-			if (!serve_one(cfg, ctx, amavis, &req, out))
+			if (!serve_one(cfg, ctx, amavis, grey, &req, out))
 				return 1;
 		}
 	}

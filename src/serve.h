@@ -10,14 +10,16 @@
 #include "lookup.h"
 
 struct amavis;
+struct grey;
 
 /*
- * serve - answer requests from fd in until end of input.  Returns the
+ * serve - answer requests from fd in until end of input (grey: the
+ * greylist, NULL when off).  Returns the
  * exit status: 0 at a clean end, 1 after unparsable input (no reply was
  * sent, so Postfix retries) or a write error.
  */
 int serve(const struct config *cfg, struct lookup_ctx *ctx, struct amavis *amavis,
-	  int in, int out);
+	  struct grey *grey, int in, int out);
 
 /*
  * query_client - `dnswl -q ADDRESS [NAME] [-s SENDER] [-H HELO]`: ask

@@ -10,6 +10,8 @@
 #   fail    lists swl.test + servfail.test (a list that answers SERVFAIL)
 #   reuse   as ok, but one smtpd process: every session shares one dnswl
 #   broken  a dnswl.cfg with an error: Postfix's default_action applies
+#   grey    as ok, with greylisting of every client that is not listed
+#           (score 0, delay 0: the retry passes without waiting)
 #   none    no policy check at all (the reference)
 #   score   block list bl.test (127.0.0.2 scores 5, other codes 1),
 #           reject_score 5, header X-DNSWL (issue 12)
@@ -34,18 +36,22 @@ setup_file() {
 	export AMAVIS_DB
 	write_e2e_cfg ok swl.test dwl.test
 	write_e2e_cfg fail swl.test servfail.test
+	write_e2e_cfg grey swl.test dwl.test
+	printf '\n[greylist]\nenable = yes\nscore = 0\ndelay = 0\n' >>"$E2E/run/grey.cfg"
 	printf '[global]\nnameserver = 127.0.0.1:%s\ndns_timeout = often\n' "$DNS_PORT" \
 		>"$E2E/run/broken.cfg"
 	e2e_policy policy "$E2E/run/ok.cfg"
 	e2e_policy policy_fail "$E2E/run/fail.cfg"
 	e2e_policy policy_reuse "$E2E/run/ok.cfg"
 	e2e_policy policy_broken "$E2E/run/broken.cfg"
+	e2e_policy policy_grey "$E2E/run/grey.cfg"
 	write_score_cfg
 	e2e_policy policy_score "$E2E/run/score.cfg"
 	e2e_smtpd ok policy
 	e2e_smtpd fail policy_fail
 	e2e_smtpd reuse policy_reuse 1
 	e2e_smtpd broken policy_broken
+	e2e_smtpd grey policy_grey
 	e2e_smtpd none -
 	e2e_smtpd score policy_score
 	e2e_start
@@ -121,6 +127,18 @@ wait_decisions() {
 	assert_line "reject@example.test: 554 5.7.1 <reject@example.test>: Recipient address rejected: rejected by a later restriction"
 	assert_line "bob@example.test: 250 2.1.5 Ok"
 	wait_decisions 2 'client=unknown\[192\.0\.2\.20\] sender=<someone@example\.net> recipient=<(reject|bob)@example\.test> swl\.test=NXDOMAIN:(dns|cache) dwl\.test=not-asked boost=0\.0 total=0\.0 action=DUNNO '
+}
+
+@test "greylisting: a real smtpd gives 450 4.2.0 for the first RCPT and accepts the retry" {
+	run smtp_rcpt "$PORT_grey" 192.0.2.20 unknown late@example.net carol@example.test
+	assert_line "carol@example.test: 450 4.2.0 <carol@example.test>: Recipient address rejected: Greylisted, please try again later"
+	wait_decisions 1 'recipient=<carol@example\.test> .*greylist=new action=DEFER_IF_PERMIT 4\.2\.0 '
+	run smtp_rcpt "$PORT_grey" 192.0.2.20 unknown late@example.net carol@example.test
+	assert_line "carol@example.test: 250 2.1.5 Ok"
+	wait_decisions 1 'recipient=<carol@example\.test> .*greylist=passed after [0-9]+ s action=PREPEND X-Greylist: delayed '
+	# a listed client is never greylisted on the same service
+	run smtp_rcpt "$PORT_grey" 192.0.2.1 mx.example.co.uk news@example.co.uk carol@example.test
+	assert_line "carol@example.test: 250 2.1.5 Ok"
 }
 
 @test "a SERVFAIL list gives 450 where a later restriction rejects (DEFER_IF_REJECT)" {

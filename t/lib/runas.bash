@@ -17,7 +17,7 @@ dnswl_install_for() {
 		supp=$(sed -n 's/^VALGRIND_SUPP=//p' "$src")
 		[[ -z $supp ]] || install -m 644 "$supp" "$copy.supp"
 		sed -e "s|^DNSWL_REAL=.*|DNSWL_REAL=$copy.real|" \
-			-e "s|^\(VALGRIND_LOG_DIR\|TSAN_LOG_DIR\)=.*|\1=$copy.logs|" \
+			-e "s#^\(VALGRIND_LOG_DIR\|TSAN_LOG_DIR\)=.*#\1=$copy.logs#" \
 			-e "s|^VALGRIND_SUPP=.*|VALGRIND_SUPP=$copy.supp|" "$src" >"$copy"
 		chmod 755 "$copy"
 	else

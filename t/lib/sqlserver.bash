@@ -240,3 +240,37 @@ db_amavis_wb() {
 	db_sql "$db" "SELECT wb FROM wblist JOIN mailaddr ON wblist.sid=mailaddr.id
 		WHERE wblist.rid=$rid AND mailaddr.email IN ($keys) ORDER BY mailaddr.priority DESC"
 }
+
+# db_new_grey NAME - a fresh database with sql/grey-<backend>.sql and the
+# dnswl user given exactly the grants the schema file documents
+db_new_grey() {
+	case $DB_BACKEND in
+	sqlite)
+		rm -f "$DB_DIR/$1.db"
+		sqlite3 "$DB_DIR/$1.db" <"$SQL_SRCDIR/grey-sqlite.sql"
+		;;
+	pgsql)
+		_pg_psql postgres "CREATE DATABASE $1" >/dev/null
+		"$(_pg_bin psql)" -X -q -v ON_ERROR_STOP=1 -h "$DB_DIR" -p "$DB_PORT" -U admin \
+			-d "$1" -f "$SQL_SRCDIR/grey-pgsql.sql" >/dev/null
+		_pg_psql "$1" "GRANT SELECT, INSERT, UPDATE, DELETE ON grey_triplet, grey_network TO dnswl;
+			GRANT SELECT, UPDATE ON grey_meta TO dnswl" >/dev/null
+		;;
+	mysql)
+		_my_client mysql "CREATE DATABASE $1"
+		mariadb --no-defaults --socket="$DB_DIR/sock" -uroot -D "$1" <"$SQL_SRCDIR/grey-mysql.sql"
+		_my_client mysql "GRANT SELECT, INSERT, UPDATE, DELETE ON $1.grey_triplet TO 'dnswl'@'127.0.0.1'"
+		_my_client mysql "GRANT SELECT, INSERT, UPDATE, DELETE ON $1.grey_network TO 'dnswl'@'127.0.0.1'"
+		_my_client mysql "GRANT SELECT, UPDATE ON $1.grey_meta TO 'dnswl'@'127.0.0.1'"
+		;;
+	esac
+}
+
+# db_now NAME - the database's clock, seconds since the epoch
+db_now() {
+	case $DB_BACKEND in
+	sqlite) db_sql "$1" "SELECT CAST(strftime('%s', 'now') AS INTEGER)" ;;
+	pgsql) db_sql "$1" "SELECT CAST(FLOOR(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP)) AS BIGINT)" ;;
+	mysql) db_sql "$1" "SELECT UNIX_TIMESTAMP()" ;;
+	esac
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env bats
+# t/grey_sqlite.bats - greylist state shared through sqlite (the cases are
+# in t/lib/grey_sql.bash; the server in t/lib/sqlserver.bash)
+
+setup_file() {
+	load 'lib/sqlserver'
+	sql_backend sqlite
+	db_server_start
+	load 'lib/dnstest'
+	dnstest_start "$BATS_TEST_DIRNAME/data/lists.testns"
+}
+
+teardown_file() {
+	load 'lib/dnstest'
+	dnstest_stop
+	load 'lib/sqlserver'
+	db_server_stop
+}
+
+setup() {
+	load 'lib/grey_sql'
+	sql_backend sqlite
+	grey_sql_setup
+}
+
+@test "sqlite: multi-MX: the first attempt at A, the retry at B passes" {
+	case_multi_mx_retry_at_the_other_host_passes
+}
+
+@test "sqlite: multi-MX: an early retry at B is deferred, one row" {
+	case_multi_mx_early_retry_at_the_other_host_is_deferred
+}
+
+@test "sqlite: a host with its clock 10 minutes off agrees (the database's clock decides)" {
+	case_skewed_host_clock_agrees
+}
+
+@test "sqlite: a two-recipient message passes for both at the other host" {
+	case_two_recipients_pass_together
+}
+
+@test "sqlite: a network auto-whitelisted at A is whitelisted at B" {
+	case_auto_whitelist_shared
+}
+
+@test "sqlite: the database down: fail open, logged once per process" {
+	case_store_down_fails_open_once
+}
+
+@test "sqlite: a refused login: fail open" {
+	case_wrong_password_fails_open
+}
+
+@test "sqlite: dnswl -C greylist counts and deletes in the database" {
+	case_admin_counts_and_delete
+}
+
+@test "sqlite: the cleanup is claimed by one process at a time" {
+	case_cleanup_claimed_by_one_process
+}
