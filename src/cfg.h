@@ -99,6 +99,43 @@ struct sql_settings {
 	bool localpart_lowercase;
 };
 
+/*
+ * The client checks of [checks] (check.h): each has a score added to
+ * the total when it fires; 0 turns it off (the default).
+ */
+enum check_id {
+	CK_NO_CLIENT_NAME,
+	CK_DYNAMIC_CLIENT,
+	CK_HELO_IP_LITERAL,
+	CK_HELO_INVALID,
+	CK_HELO_MISMATCH,
+	CK_SENDER_BAD_DOMAIN,
+	CK_SENDER_IS_RECIPIENT,
+	CK_SPF_PASS,		/* the SPF result of the sender (or HELO) */
+	CK_SPF_FAIL,
+	CK_SPF_SOFTFAIL,
+	CK_SPF_NONE,
+	CK_COUNT,
+};
+
+/* One line of the dynamic_patterns file: a compiled POSIX ERE. */
+struct check_pattern {
+	void *re;			/* regex_t *, malloc'ed */
+	bool exclude;			/* "!" line: never dynamic */
+};
+
+#define CFG_MAX_PATTERNS 256
+
+struct check_settings {
+	double score[CK_COUNT];
+	char dynamic_patterns[PATH_MAX];	/* "" = the built-in test only */
+	struct check_pattern *patterns;		/* malloc'ed */
+	unsigned npatterns;
+};
+
+/* cfg_check_key - "helo_invalid"... the [checks] key of a check. */
+const char *cfg_check_key(enum check_id id);
+
 struct config {
 	char path[PATH_MAX];
 	struct dns_list lists[CFG_MAX_LISTS];
@@ -119,6 +156,7 @@ struct config {
 	struct cache_settings cache;
 	struct sql_settings sql;
 	struct grey_settings grey;
+	struct check_settings checks;
 	/* Ignored dnswl.py daemon keys seen, for `dnswl -n` notices. */
 	char ignored[256];
 };

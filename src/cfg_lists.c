@@ -27,6 +27,7 @@ static bool cfg_known_section(const char *section)
 {
 	return strcmp(section, "global") == 0 || strcmp(section, "cache") == 0
 	    || strcmp(section, "sql") == 0 || strcmp(section, "greylist") == 0
+	    || strcmp(section, "checks") == 0
 	    || cfg_sites_section(section);
 }
 

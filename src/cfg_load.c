@@ -79,6 +79,8 @@ static int cfg_handler(void *user, const char *section, const char *name,
 		cfg_sql(st, name, value);
 	else if (strcmp(section, "greylist") == 0)
 		cfg_greylist(st, name, value);
+	else if (strcmp(section, "checks") == 0)
+		cfg_checks(st, name, value);
 	else if (cfg_sites_section(section))
 		cfg_sites(st, section, name, value);
 	else

@@ -65,7 +65,13 @@ bool cfg_key(struct cfg_state *st, const char *name, const char *key);
  */
 void cfg_unknown_key(struct cfg_state *st, const char *section, const char *name);
 
+/* cfg_once - false (error recorded) when section/name came before. */
+bool cfg_once(struct cfg_state *st, const char *section, const char *name);
+
 void cfg_section(struct cfg_state *st, const char *section);
+void cfg_checks(struct cfg_state *st, const char *name, const char *value);
+/* cfg_checks_free - release the compiled dynamic_patterns. */
+void cfg_checks_free(struct config *cfg);
 void cfg_global(struct cfg_state *st, const char *name, const char *value);
 void cfg_cache(struct cfg_state *st, const char *name, const char *value);
 void cfg_sql(struct cfg_state *st, const char *name, const char *value);

@@ -123,6 +123,10 @@ void cfg_print(const struct config *cfg, FILE *fp)
 		q->mailaddr_priority, q->policy_preset, q->cleanup_interval,
 		q->timeout, q->localpart_lowercase ? "yes" : "no", q->max_age);
 	cfg_grey_print(&cfg->grey, fp);
+	fprintf(fp, "\n[checks]\n");
+	for (unsigned i = 0; i < CK_COUNT; i++)
+		fprintf(fp, "%s = %.1f\n", cfg_check_key(i), cfg->checks.score[i]);
+	fprintf(fp, "dynamic_patterns = %s\n", cfg->checks.dynamic_patterns);
 	print_sites(cfg, LIST_IP, LIST_ALLOW, fp);
 	print_sites(cfg, LIST_DOMAIN, LIST_ALLOW, fp);
 	print_sites(cfg, LIST_IP, LIST_BLOCK, fp);

@@ -174,7 +174,7 @@ static unsigned decide_checks(const struct dns_list *list, unsigned *bits)
 static void decide_ask(struct lookup_ctx *ctx, const struct config *cfg,
 		       const struct client *c, struct decision *d, struct health_view *hv)
 {
-	struct lookup_query q[DECIDE_MAX_QUERIES + 2 * CFG_MAX_LISTS];
+	struct lookup_query q[DECIDE_MAX_QUERIES + 2 * CFG_MAX_LISTS + CHECK_MAX_QUERIES];
 	unsigned n = 0, bits[CHECK_KINDS];
 
 	for (unsigned i = 0; i < cfg->nlists; i++) {
@@ -188,10 +188,12 @@ static void decide_ask(struct lookup_ctx *ctx, const struct config *cfg,
 			else if (!health_asked(hv, i))
 				lv->outcome = OUTCOME_DISABLED;
 			else
-				q[n++] = (struct lookup_query) {lv->list, lv->res.qname, &lv->res, false};
+				q[n++] = (struct lookup_query) {lv->list->zone, lv->res.qname, &lv->res,
+					0, NULL, false, false};
 		}
 	}
 	n = health_queries(cfg, hv, q, n);
+	n += check_queries(ctx, cfg, c, &d->ck, q + n);
 	lookup_batch(ctx, q, n);
 	health_finish(ctx, cfg, hv);
 }
@@ -240,6 +242,7 @@ void decide(struct lookup_ctx *ctx, const struct config *cfg,
 		    && d->lists[i].outcome != OUTCOME_DISABLED)
 			decide_outcome(cfg, &d->lists[i]);
 	decide_health(ctx, cfg, d, &hv);
+	d->check_total = check_finish(ctx, cfg, client, &d->ck, d->checks);
 	score_decide(cfg, d);
 }
 

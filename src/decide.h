@@ -15,6 +15,7 @@
 
 #include "cache.h"
 #include "cfg.h"
+#include "check.h"
 #include "lookup.h"
 
 enum verdict {
@@ -71,6 +72,9 @@ struct decision {
 	struct list_score scores[CFG_MAX_LISTS];	/* by cfg->lists index */
 	enum list_health health[CFG_MAX_LISTS];	/* by cfg->lists index (health.h) */
 	bool probed[CFG_MAX_LISTS];		/* health probes are on for it */
+	struct check_result checks[CK_COUNT];		/* [checks], by enum check_id */
+	double check_total;		/* the fired checks' scores (in total) */
+	struct check_lookups ck;	/* the checks' DNS answers */
 };
 
 /* The names of the client that lists may ask; NULL or "unknown": none. */
@@ -80,6 +84,7 @@ struct client {
 	const char *reverse_name;	/* unverified PTR name */
 	const char *helo;
 	const char *sender;		/* envelope sender address */
+	const char *recipient;		/* sender_is_recipient; NULL: none */
 };
 
 /*

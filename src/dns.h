@@ -39,10 +39,31 @@ enum dns_status {
 
 struct dns_answer {
 	enum dns_status status;
-	unsigned naddr;			/* DNS_ANSWER: number of addresses */
-	uint32_t addr[DNS_MAX_ADDRS];	/* host byte order */
+	unsigned naddr;			/* DNS_ANSWER: number of words */
+	uint32_t addr[DNS_MAX_ADDRS];	/* host byte order; an AAAA answer
+					 * takes 4 words per address (at
+					 * most 4 addresses), an MX answer
+					 * none (struct dns_rdata) */
 	uint32_t ttl;			/* seconds: A TTL or negative TTL;
 					 * 0 when the reply gave none */
+};
+
+#define DNS_MAX_MX	4	/* MX hosts kept from one answer */
+#define DNS_TXT_MAX	4096	/* TXT bytes kept from one answer */
+
+/*
+ * What an MX or TXT answer holds besides addresses: the MX hosts (as
+ * they came), or the TXT records, each one's strings joined, NUL bytes
+ * in them replaced by '?', each ended by a NUL (records that do not
+ * fit are dropped).
+ */
+struct dns_rdata {
+	unsigned nhost;
+	bool null_mx;			/* RFC 7505 "0 ." */
+	char host[DNS_MAX_MX][DNS_NAME_MAX];
+	unsigned ntxt;			/* records in txt */
+	size_t txtlen;			/* bytes used in txt */
+	char txt[DNS_TXT_MAX];
 };
 
 /* A DNS server: an IPv4 or IPv6 address and a port. */
@@ -80,16 +101,18 @@ bool dns_res_open(res_state res, const struct dns_settings *settings,
 void dns_res_close(res_state res);
 
 /*
- * dns_res_query - ask for the A records of qname with the state *res
- * (one thread at a time per state).  *big is NULL or a DNS_REPLY_MAX
+ * dns_res_query - ask for the records of type qtype (ns_t_a, ns_t_aaaa,
+ * ns_t_mx or ns_t_txt; for MX and TXT *mx gets them, else mx may be
+ * NULL) of qname
+ * with the state *res (one thread at a time per state).  *big is NULL or a DNS_REPLY_MAX
  * buffer of the caller's: a reply longer than a UDP packet is read into
  * it (allocated here the first time one comes; the caller frees it).
  * Always fills *ans; ans->status says how it went.  Blocks at most
  * about timeout * attempts seconds per configured server (twice that
  * for a reply too long for UDP).
  */
-void dns_res_query(res_state res, const char *qname, struct dns_answer *ans,
-		   unsigned char **big);
+void dns_res_query(res_state res, const char *qname, int qtype, struct dns_answer *ans,
+		   struct dns_rdata *mx, unsigned char **big);
 
 /* dns_failed - true for the statuses that mean "no usable answer". */
 bool dns_failed(enum dns_status status);
@@ -102,6 +125,15 @@ const char *dns_status_name(enum dns_status status);
  * fuzzing).  Fills *ans from msg[0..len).
  */
 void dns_parse_reply(const unsigned char *msg, int len, struct dns_answer *ans);
+
+/*
+ * dns_parse_typed - dns_parse_reply for a reply to a qtype query: A,
+ * AAAA (4 words per address), MX or TXT (hosts or records into *mx,
+ * never NULL then; status DNS_ANSWER with naddr 0 when there is at
+ * least one host, a null MX or a record).
+ */
+void dns_parse_typed(const unsigned char *msg, int len, int qtype, struct dns_answer *ans,
+		     struct dns_rdata *mx);
 
 /*
  * dns_reverse_ip - write the reversed form of an IPv4 or IPv6 address

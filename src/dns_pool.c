@@ -104,7 +104,8 @@ static void *worker_main(void *arg)
 	pthread_mutex_lock(&p->mu);
 	while ((job = next_job(p)) != NULL) {
 		pthread_mutex_unlock(&p->mu);
-		dns_res_query(&w->res, job->qname, job->ans, &w->big);
+		dns_res_query(&w->res, job->qname, job->qtype ? job->qtype : ns_t_a, job->ans,
+			      job->mx, &w->big);
 		pthread_mutex_lock(&p->mu);
 		if (++p->ndone == p->njobs)
 			pthread_cond_signal(&p->done);

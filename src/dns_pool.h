@@ -27,10 +27,13 @@ struct dns_pool;
 /* What ps -L, top -H and /proc/PID/task/TID/comm call a worker thread. */
 #define DNS_POOL_THREAD_NAME "dnswl-dns"
 
-/* One query of a batch: qname in, *ans out. */
+/* One query of a batch: qname and qtype in (0: ns_t_a), *ans (and for
+ * MX *mx) out. */
 struct dns_pool_job {
 	const char *qname;
 	struct dns_answer *ans;
+	int qtype;
+	struct dns_rdata *mx;
 };
 
 /*

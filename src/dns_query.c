@@ -1,5 +1,5 @@
 /*
- * dns_query.c - one A query with a caller's own resolver state.
+ * dns_query.c - one A, AAAA, MX or TXT query with a caller's own resolver state.
  *
  * res_nmkquery + res_nsend rather than res_nquery: res_nquery hides the
  * rcode and the authority SOA, which we need to tell NXDOMAIN from
@@ -110,25 +110,94 @@ static uint32_t dns_soa_ttl(ns_msg *msg)
 	return 0;
 }
 
-/* dns_collect_a - A records of the answer section, minimum TTL */
-static bool dns_collect_a(ns_msg *msg, struct dns_answer *ans)
+/* dns_keep_ttl - the answer's TTL: the lowest of its records */
+static void dns_keep_ttl(struct dns_answer *ans, bool first, uint32_t ttl)
+{
+	if (first || ttl < ans->ttl)
+		ans->ttl = ttl;
+}
+
+/* dns_add_mx - one MX record's host; false: malformed */
+static bool dns_add_mx(ns_msg *msg, ns_rr *rr, struct dns_rdata *mx)
+{
+	char host[NS_MAXDNAME];
+
+	if (ns_rr_rdlen(*rr) < 3 || ns_name_uncompress(ns_msg_base(*msg), ns_msg_end(*msg),
+						  ns_rr_rdata(*rr) + 2, host, sizeof(host)) < 0)
+		return false;
+	if (strcmp(host, ".") == 0 || host[0] == '\0')
+		mx->null_mx = true;
+	else if (mx->nhost < DNS_MAX_MX && strlen(host) < DNS_NAME_MAX)
+		str_copy(mx->host[mx->nhost++], DNS_NAME_MAX, host);
+	return true;
+}
+
+/* dns_add_txt - one TXT record, its strings joined; false: malformed */
+static bool dns_add_txt(ns_rr *rr, struct dns_rdata *rd)
+{
+	const unsigned char *p = ns_rr_rdata(*rr), *end = p + ns_rr_rdlen(*rr);
+	size_t at = rd->txtlen;
+
+	while (p < end) {
+		size_t n = *p++;
+
+		if (n > (size_t) (end - p))
+			return false;
+		if (at + n + 1 > sizeof(rd->txt))
+			return true;	/* does not fit: dropped */
+		for (size_t i = 0; i < n; i++)
+			rd->txt[at++] = p[i] ? (char) p[i] : '?';
+		p += n;
+	}
+	rd->txt[at++] = '\0';
+	rd->txtlen = at;
+	rd->ntxt++;
+	return true;
+}
+
+/* dns_add_rr - one answer record of the asked type */
+static bool dns_add_rr(ns_msg *msg, ns_rr *rr, int qtype, struct dns_answer *ans,
+		       struct dns_rdata *mx)
+{
+	unsigned words = qtype == ns_t_aaaa ? 4 : 1;
+
+	if (qtype == ns_t_mx)
+		return mx == NULL || dns_add_mx(msg, rr, mx);
+	if (qtype == ns_t_txt)
+		return mx == NULL || dns_add_txt(rr, mx);
+	if (ns_rr_rdlen(*rr) != 4 * words)
+		return false;
+	if (ans->naddr + words > DNS_MAX_ADDRS)
+		return true;
+	for (unsigned w = 0; w < words; w++)
+		ans->addr[ans->naddr++] = ns_get32(ns_rr_rdata(*rr) + 4 * w);
+	return true;
+}
+
+/* dns_collect - records of qtype in the answer section, minimum TTL */
+static bool dns_collect(ns_msg *msg, int qtype, struct dns_answer *ans, struct dns_rdata *mx)
 {
 	ns_rr rr;
 	int n = ns_msg_count(*msg, ns_s_an);
+	bool first = true;
 
 	for (int i = 0; i < n; i++) {
 		if (ns_parserr(msg, ns_s_an, i, &rr) != 0)
 			return false;
-		if (ns_rr_type(rr) != ns_t_a || ns_rr_class(rr) != ns_c_in)
+		if ((int) ns_rr_type(rr) != qtype || ns_rr_class(rr) != ns_c_in)
 			continue;	/* CNAMEs on the way are fine */
-		if (ns_rr_rdlen(rr) != 4)
+		if (!dns_add_rr(msg, &rr, qtype, ans, mx))
 			return false;
-		if (ans->naddr == 0 || ns_rr_ttl(rr) < ans->ttl)
-			ans->ttl = ns_rr_ttl(rr);
-		if (ans->naddr < DNS_MAX_ADDRS)
-			ans->addr[ans->naddr++] = ns_get32(ns_rr_rdata(rr));
+		dns_keep_ttl(ans, first, ns_rr_ttl(rr));
+		first = false;
 	}
 	return true;
+}
+
+/* dns_have_data - did the answer give any record of the type? */
+static bool dns_have_data(const struct dns_answer *ans, const struct dns_rdata *mx)
+{
+	return ans->naddr > 0 || (mx != NULL && (mx->nhost > 0 || mx->null_mx || mx->ntxt > 0));
 }
 
 /* dns_rcode_status - the failure an rcode stands for */
@@ -138,23 +207,34 @@ static enum dns_status dns_rcode_status(int rcode)
 	    : rcode == ns_r_refused ? DNS_REFUSED : DNS_ERROR;
 }
 
-/* dns_parse_reply - classify a raw reply */
+/* dns_parse_reply - classify a raw reply to an A query */
 void dns_parse_reply(const unsigned char *buf, int len, struct dns_answer *ans)
+{
+	dns_parse_typed(buf, len, ns_t_a, ans, NULL);
+}
+
+/* dns_parse_typed - classify a raw reply to a qtype query */
+void dns_parse_typed(const unsigned char *buf, int len, int qtype, struct dns_answer *ans,
+		     struct dns_rdata *mx)
 {
 	ns_msg msg;
 
 	memset(ans, 0, sizeof(*ans));
+	if (mx != NULL)
+		memset(mx, 0, sizeof(*mx));
 	if (len < HFIXEDSZ || ns_initparse(buf, len, &msg) != 0) {
 		ans->status = DNS_MALFORMED;
 		return;
 	}
 	switch (ns_msg_getflag(msg, ns_f_rcode)) {
 	case ns_r_noerror:
-		if (!dns_collect_a(&msg, ans)) {
+		if (!dns_collect(&msg, qtype, ans, mx)) {
 			memset(ans, 0, sizeof(*ans));	/* no partial addresses */
+			if (mx != NULL)
+				memset(mx, 0, sizeof(*mx));
 			ans->status = DNS_MALFORMED;
 		}
-		else if (ans->naddr > 0)
+		else if (dns_have_data(ans, mx))
 			ans->status = DNS_ANSWER;
 		else {
 			ans->status = DNS_NODATA;
@@ -204,14 +284,14 @@ static int dns_send(res_state res, const unsigned char *query, int qlen,
 
 /* dns_classify - what res_nsend's result says */
 static void dns_classify(const unsigned char *query, const unsigned char *reply,
-			 int rlen, struct dns_answer *ans)
+			 int rlen, int qtype, struct dns_answer *ans, struct dns_rdata *mx)
 {
 	if (rlen < 0)
 		ans->status = dns_send_failed(query, reply, errno);
 	else if (rlen < HFIXEDSZ || memcmp(query, reply, 2) != 0)
 		ans->status = DNS_MALFORMED;
 	else
-		dns_parse_reply(reply, rlen, ans);
+		dns_parse_typed(reply, rlen, qtype, ans, mx);
 }
 
 /*
@@ -226,8 +306,8 @@ static void dns_classify(const unsigned char *query, const unsigned char *reply,
  * would cut a TCP reply to a smaller buffer.  Each thread touches a
  * few stack pages and, normally, nothing of the big buffer.
  */
-void dns_res_query(res_state res, const char *qname, struct dns_answer *ans,
-		   unsigned char **big)
+void dns_res_query(res_state res, const char *qname, int qtype, struct dns_answer *ans,
+		   struct dns_rdata *mx, unsigned char **big)
 {
 	unsigned char query[NS_PACKETSZ], small[NS_PACKETSZ];
 	unsigned long options = res->options;
@@ -235,8 +315,10 @@ void dns_res_query(res_state res, const char *qname, struct dns_answer *ans,
 	bool cut;
 
 	memset(ans, 0, sizeof(*ans));
+	if (mx != NULL)
+		memset(mx, 0, sizeof(*mx));
 	ans->status = DNS_ERROR;
-	qlen = res_nmkquery(res, ns_o_query, qname, ns_c_in, ns_t_a, NULL, 0,
+	qlen = res_nmkquery(res, ns_o_query, qname, ns_c_in, qtype, NULL, 0,
 			    NULL, query, sizeof(query));
 	if (qlen < 0)
 		return;
@@ -244,11 +326,11 @@ void dns_res_query(res_state res, const char *qname, struct dns_answer *ans,
 	rlen = dns_send(res, query, qlen, small, (int) sizeof(small), &cut);
 	res->options = options;
 	if (!cut || rlen < 0) {
-		dns_classify(query, small, rlen, ans);
+		dns_classify(query, small, rlen, qtype, ans, mx);
 		return;
 	}
 	if (*big == NULL && (*big = malloc(DNS_REPLY_MAX)) == NULL)
 		return;		/* DNS_ERROR: no room for the whole reply */
 	rlen = dns_send(res, query, qlen, *big, DNS_REPLY_MAX, &cut);
-	dns_classify(query, *big, rlen, ans);
+	dns_classify(query, *big, rlen, qtype, ans, mx);
 }

@@ -99,7 +99,7 @@ unsigned health_queries(const struct config *cfg, struct health_view *hv,
 				hv->probing[i] = false;
 				break;
 			}
-			q[n++] = (struct lookup_query) {&cfg->lists[i], res->qname, res, true};
+			q[n++] = (struct lookup_query) {cfg->lists[i].zone, res->qname, res, 0, NULL, false, true};
 		}
 	}
 	return n;

@@ -53,11 +53,12 @@ static bool lookup_local(struct lookup_ctx *ctx, const struct lookup_query *q, t
 	if (res->qname != q->qname)
 		str_copy(res->qname, sizeof(res->qname), q->qname);
 	memset(&res->answer, 0, sizeof(res->answer));
-	if (!q->fresh && cache_get(ctx->cache, q->list->zone, q->qname, now, &res->answer, NULL)) {
+	if (!q->fresh && q->mx == NULL
+	    && cache_get(ctx->cache, q->zone, q->qname, now, &res->answer, NULL)) {
 		res->source = LOOKUP_CACHE;
 		return true;
 	}
-	if (cache_list_skipped(ctx->cache, q->list->zone, now, &res->answer.status)) {
+	if (!q->check && cache_list_skipped(ctx->cache, q->zone, now, &res->answer.status)) {
 		res->source = LOOKUP_SKIPPED;
 		return true;
 	}
@@ -70,9 +71,10 @@ static void lookup_record(struct lookup_ctx *ctx, const struct lookup_query *q, 
 {
 	const struct dns_answer *ans = &q->res->answer;
 
-	cache_list_result(ctx->cache, q->list->zone, ans->status, now);
-	if (!dns_failed(ans->status) && !q->fresh)
-		cache_put(ctx->cache, q->list->zone, q->qname, ans, now);
+	if (!q->check)
+		cache_list_result(ctx->cache, q->zone, ans->status, now);
+	if (!dns_failed(ans->status) && q->mx == NULL && !q->fresh)
+		cache_put(ctx->cache, q->zone, q->qname, ans, now);
 }
 
 /* lookup_chunk - up to LOOKUP_CHUNK queries: local answers, then DNS */
@@ -86,13 +88,29 @@ static void lookup_chunk(struct lookup_ctx *ctx, const struct lookup_query *quer
 	for (unsigned i = 0; i < n; i++) {
 		if (lookup_local(ctx, &queries[i], now))
 			continue;
-		jobs[m] = (struct dns_pool_job) {queries[i].res->qname, &queries[i].res->answer};
+		jobs[m] = (struct dns_pool_job) {queries[i].res->qname, &queries[i].res->answer,
+			queries[i].qtype, queries[i].mx};
 		sent[m++] = &queries[i];
 	}
 	dns_pool_run(ctx->pool, jobs, m);
 	now = time(NULL);
 	for (unsigned i = 0; i < m; i++)
 		lookup_record(ctx, sent[i], now);
+}
+
+/* lookup_note_get - a check's summary from the cache */
+bool lookup_note_get(struct lookup_ctx *ctx, const char *zone, const char *qname,
+		     struct dns_answer *ans)
+{
+	memset(ans, 0, sizeof(*ans));
+	return cache_get(ctx->cache, zone, qname, time(NULL), ans, NULL);
+}
+
+/* lookup_note_put - remember a check's summary */
+void lookup_note_put(struct lookup_ctx *ctx, const char *zone, const char *qname,
+		     const struct dns_answer *ans)
+{
+	cache_put(ctx->cache, zone, qname, ans, time(NULL));
 }
 
 /* lookup_batch - every query, misses at once */

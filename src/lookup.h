@@ -38,11 +38,19 @@ struct lookup_ctx {
 	struct dns_pool *pool;	/* the query threads */
 };
 
-/* One query of a batch: the list and qname in, the result out. */
+/*
+ * One query of a batch: the list's zone (or a check's pseudo-list name,
+ * check.h) and qname in, the result out.  qtype 0 is ns_t_a.  An MX
+ * query (mx set) is never cached here; a check's query (check set)
+ * keeps no list health: one bad domain must not make a check skipped.
+ */
 struct lookup_query {
-	const struct dns_list *list;
+	const char *zone;
 	const char *qname;
 	struct lookup_result *res;
+	int qtype;
+	struct dns_rdata *mx;
+	bool check;
 	bool fresh;		/* a health probe: never from or into the cache */
 };
 
@@ -65,6 +73,16 @@ void lookup_close(struct lookup_ctx *ctx);
  * LOOKUP_SKIPPED.
  */
 void lookup_batch(struct lookup_ctx *ctx, const struct lookup_query *queries, unsigned n);
+
+/*
+ * lookup_note_get, lookup_note_put - a check's own summary of several
+ * answers (one struct dns_answer) in the cache under a pseudo-list
+ * name; get returns false on a miss.  Uncached: get always misses.
+ */
+bool lookup_note_get(struct lookup_ctx *ctx, const char *zone, const char *qname,
+		     struct dns_answer *ans);
+void lookup_note_put(struct lookup_ctx *ctx, const char *zone, const char *qname,
+		     const struct dns_answer *ans);
 
 /* lookup_source_name - "dns", "cache" or "skipped". */
 const char *lookup_source_name(enum lookup_source source);

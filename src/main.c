@@ -157,7 +157,7 @@ static void query_settings(struct config *cfg)
 static int run_query(const struct config *cfg, const struct options *opts)
 {
 	struct client c = {opts->arg, opts->name, opts->reverse ? opts->reverse : opts->name,
-		opts->helo, opts->sender};
+		opts->helo, opts->sender, NULL};
 	struct lookup_ctx ctx;
 	char err[256];
 	int status;

@@ -87,6 +87,23 @@ static void query_list(const struct decision *d, const struct list_verdict *lv,
 		       query_health_why(HEALTH_LISTS_NONE));
 }
 
+/* query_checks - one line per enabled check */
+static void query_checks(const struct decision *d)
+{
+	for (unsigned i = 0; i < CK_COUNT; i++) {
+		const struct check_result *r = &d->checks[i];
+
+		if (r->state == CKS_OFF)
+			continue;
+		printf("check %s: %s", cfg_check_key(i), check_state_name(r->state));
+		if (r->state == CKS_FIRED)
+			printf(", score %.1f", r->points);
+		else if (r->state == CKS_FAILED)
+			printf(" (a lookup failed: scores nothing)");
+		printf("\n");
+	}
+}
+
 /* query_sum - the arithmetic: each list's points, the total, the thresholds */
 static void query_sum(const struct config *cfg, const struct decision *d)
 {
@@ -97,6 +114,9 @@ static void query_sum(const struct config *cfg, const struct decision *d)
 		if (d->scores[i].state == SCORE_HIT || d->scores[i].state == SCORE_MISS)
 			printf(" %+.1f (%s %s)", d->scores[i].points, cfg->lists[i].zone,
 			       score_state_name(d->scores[i].state)), n++;
+	for (unsigned i = 0; i < CK_COUNT; i++)
+		if (d->checks[i].state == CKS_FIRED)
+			printf(" %+.1f (%s)", d->checks[i].points, cfg_check_key(i)), n++;
 	printf(n ? " = %.1f" : " %.1f (nothing scored)", d->total);
 	if (cfg->has_reject_score)
 		printf("; reject_score %.1f: %s", cfg->reject_score,
@@ -135,6 +155,7 @@ int query_client(const struct config *cfg, struct lookup_ctx *ctx, const struct 
 	query_client_line(c);
 	for (unsigned i = 0; i < d.nlists; i++)
 		query_list(&d, &d.lists[i], c);
+	query_checks(&d);
 	query_sum(cfg, &d);
 	printf("decision: %s, boost %.1f, action=%s\n", verdicts[d.verdict],
 	       d.boost, decision_action(cfg, &d, buf, sizeof(buf)));

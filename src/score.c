@@ -123,7 +123,8 @@ void score_decide(const struct config *cfg, struct decision *d)
 {
 	bool matched = false;
 
-	d->boost = d->total = 0;
+	d->boost = 0;
+	d->total = d->check_total;	/* decide() set it: the checks that fired */
 	for (unsigned i = 0; i < cfg->nlists; i++) {
 		struct list_score *s = &d->scores[i];
 

@@ -85,5 +85,9 @@ bool score_header_text(const struct config *cfg, const struct decision *d,
 		}
 		str_appendf(buf, limit, "%s", item);
 	}
+	item[0] = '\0';
+	check_text(d->checks, "; ", item, sizeof(item));
+	if (strlen(buf) + strlen(item) < limit)
+		str_appendf(buf, limit, "%s", item);
 	return true;
 }

@@ -43,7 +43,7 @@ static void serve_log(const struct config *cfg, const struct policy_request *req
 		      enum amavis_outcome sql,
 		      long ms)
 {
-	char line[LOG_LINE_MAX];
+	char line[LOG_LINE_MAX], checks[512];
 
 	line[0] = '\0';
 	str_appendf(line, sizeof(line), "decision: client=%s[%s] sender=<%.320s> "
@@ -51,7 +51,10 @@ static void serve_log(const struct config *cfg, const struct policy_request *req
 		    req->client_address ? req->client_address : "unknown",
 		    or_empty(req->sender), or_empty(req->recipient));
 	decision_lists_text(d, line, sizeof(line));
-	str_appendf(line, sizeof(line), "%sboost=%.1f total=%.1f%s ", d->nlists ? " " : "",
+	checks[0] = '\0';
+	check_text(d->checks, " ", checks, sizeof(checks));
+	str_appendf(line, sizeof(line), "%s%sboost=%.1f total=%.1f%s ",
+		    d->nlists || !*checks ? checks : checks + 1, d->nlists || *checks ? " " : "",
 		    d->boost, d->total, d->would_reject && cfg->dry_run ? " dry_run=reject" : "");
 	if (gr->reason[0] != '\0')
 		str_appendf(line, sizeof(line), "greylist=%s ", gr->reason);
@@ -115,7 +118,7 @@ static bool serve_one(const struct config *cfg, struct lookup_ctx *ctx, struct a
 {
 	static struct decision d;
 	struct client c = {req->client_address, req->client_name, req->reverse_client_name,
-		req->helo_name, req->sender};
+		req->helo_name, req->sender, req->recipient};
 	char buf[SCORE_HEADER_MAX + 64];
 	struct timespec start;
 	struct grey_result gr;

@@ -40,6 +40,7 @@ EXPECTED='755 /usr/local/sbin/dnswl
 644 /usr/local/share/dnswl/grey-mysql.sql
 644 /usr/local/share/dnswl/grey-pgsql.sql
 644 /usr/local/share/dnswl/grey-sqlite.sql
+644 /usr/local/share/dnswl/dynamic_patterns
 644 /usr/local/share/dnswl/installed-dirs
 644 /usr/local/share/dnswl/mysql.sql
 644 /usr/local/share/dnswl/pgsql.sql

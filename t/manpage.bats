@@ -17,14 +17,14 @@ setup() {
 
 # --- keys, three ways ------------------------------------------------------
 # Each prints "CATEGORY<TAB>KEY[<TAB>VALUE]" lines, CATEGORY being global,
-# cache, sql, greylist, sites (the four [*-sites]), list (a list's own
+# cache, sql, greylist, checks, sites (the four [*-sites]), list (a list's own
 # section) or ignored (dnswl.py daemon keys, accepted and ignored).
 
 # printed_settings FILE - what `dnswl -n -v -c FILE` prints, with values
 printed_settings() {
 	"$DNSWL" -n -v -c "$1" | awk '
 		/^\[/ { s = $0; gsub(/[][]/, "", s)
-			sec = s ~ /^(global|cache|sql|greylist)$/ ? s : s ~ /-sites$/ ? "sites" : "list"
+			sec = s ~ /^(global|cache|sql|greylist|checks)$/ ? s : s ~ /-sites$/ ? "sites" : "list"
 			next }
 		/^; ignored dnswl.py daemon keys:/ {
 			for (i = 6; i <= NF; i++) printf "ignored\t%s\t\n", $i
@@ -50,13 +50,14 @@ printed_keys() {
 # source_keys - the key names compared with `name` in the loader's source
 source_keys() {
 	awk '
-		/^(void|static bool) cfg_(global|scoring|cache|sql|greylist|sites|site_key)\(/ {
+		/^(void|static bool) cfg_(global|scoring|cache|sql|greylist|sites|site_key|checks)\(/ {
 			f = $0; sub(/\(.*/, "", f); sub(/.* cfg_/, "", f)
-			cat = f == "site_key" ? "list" : f == "scoring" ? "global" : f }
-		/^const char \*const cfg_ignored_keys\[\]/ { cat = "ignored" }
+			cat = f == "site_key" ? "list" : f == "scoring" ? "global" : f; q = 0 }
+		/^const char \*const cfg_ignored_keys\[\]/ { cat = "ignored"; q = 1 }
+		/^const char \*cfg_check_key\(/ { cat = "checks"; q = 1 }
 		cat != "" {
 			line = $0
-			re = cat == "ignored" ? "\"[a-z0-9_]+\"" : "cfg_key\\(st, name, \"[a-z0-9_]+\"\\)"
+			re = q ? "\"[a-z0-9_]+\"" : "cfg_key\\(st, name, \"[a-z0-9_]+\"\\)"
 			while (match(line, re)) {
 				k = substr(line, RSTART, RLENGTH); line = substr(line, RSTART + RLENGTH)
 				sub(/^[^"]*"/, "", k); sub(/".*/, "", k)
@@ -64,8 +65,8 @@ source_keys() {
 			}
 			if (cat == "ignored" && $0 ~ /;/) cat = ""
 		}
-		/^}/ { cat = "" }' "$SRC/src/cfg_values.c" "$SRC/src/cfg_lists.c" "$SRC/src/cfg_sites.c" \
-		"$SRC/src/cfg_grey.c" |
+		/^}/ { cat = ""; q = 0 }' "$SRC/src/cfg_values.c" "$SRC/src/cfg_lists.c" "$SRC/src/cfg_sites.c" \
+		"$SRC/src/cfg_grey.c" "$SRC/src/cfg_checks.c" |
 		LC_ALL=C sort -u
 }
 
@@ -101,6 +102,7 @@ man_entries() {
 			if (/\[global\]/) sec = "global"; else if (/\[swl-sites\]/) sec = "sites"
 			else if (/List sections/) sec = "list"; else if (/\[cache\]/) sec = "cache"
 			else if (/\[sql\]/) sec = "sql"; else if (/\[greylist\]/) sec = "greylist"
+			else if (/\[checks\]/) sec = "checks"
 			next }
 		/^\.(TP|PP|RS)/ { flush(); tp = /^\.TP/; next }
 		tp { tp = 0
@@ -129,7 +131,7 @@ man_keys() {
 	assert_success
 	local src=$output
 	# the parser must find something in each category, or it is broken
-	for c in global cache sql greylist sites list ignored; do
+	for c in global cache sql greylist sites list ignored checks; do
 		grep -q "^$c	" <<<"$src" || fail "no $c keys found in src/cfg_*.c"
 	done
 	run printed_keys
@@ -199,9 +201,9 @@ sample_cfg() {
 	run printed_settings "$sample"
 	local mine=$output
 	run printed_settings "$CFG"
-	# [global], [cache], [sql]: the sample spells out what is built in
-	assert_equal "$(grep -E '^(global|cache|sql|ignored)	' <<<"$mine")" \
-		"$(grep -E '^(global|cache|sql|ignored)	' <<<"$output")"
+	# [global], [cache], [sql], [checks]: the sample spells out what is built in
+	assert_equal "$(grep -E '^(global|cache|sql|checks|ignored)	' <<<"$mine")" \
+		"$(grep -E '^(global|cache|sql|checks|ignored)	' <<<"$output")"
 }
 
 # --- dnswl(8) --------------------------------------------------------------
