@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * amavis_bench.c - what the amavis SQL writer costs a dnswl process.
  *

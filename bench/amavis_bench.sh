@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/amavis_bench.sh - run bench/amavis_bench against SQLite and, when the
 # servers are installed, throwaway PostgreSQL and MariaDB instances (the same
 # ones the tests start: t/lib/sqlserver.bash).  Also reads PostgreSQL's own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cache_bench.c - cost of a cache hit: one process, two processes on the
  * same file, a reader beside a writer, and LMDB's mdb_get on the same keys.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cache_bench_lmdb.h - the LMDB side of bench/cache_bench.c: the same
  * keys in an LMDB environment, looked up with mdb_get.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # cache_long.sh - the long forms of the cache's stress and kill tests.
 #
 # Run from the build directory (make bench-cache-long).  Knobs:

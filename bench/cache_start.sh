@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # cache_start.sh - process start to first reply: cache off, cache on with
 # the answer not cached yet, and cache on with the answer cached.
 #

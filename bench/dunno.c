@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dunno.c - the least a policy service can do, as a yardstick for
  * bench/spawn.sh: read one Postfix policy request (up to its empty line)

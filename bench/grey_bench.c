@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * grey_bench.c - cost of one greylist decision, as serve.c makes it.
  *

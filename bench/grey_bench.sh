@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/grey_bench.sh - bench/grey_bench on the cache file store and, when
 # the server is installed, on a throwaway PostgreSQL (t/lib/sqlserver.bash).
 #   usage: bench/grey_bench.sh [BUILDDIR [-n TRIPLETS [-s CACHE_SIZE [-p PG_TRIPLETS]]]]

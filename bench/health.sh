@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/health.sh - the cost of list health probes (issue 13): the first
 # request of a dnswl process with 12 lists whose health is unknown (every
 # list probed with its two RFC 5782 test points, in the same batch as the

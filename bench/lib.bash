@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/lib.bash - shared parts of the issue 11 benchmarks (parallel.sh,
 # policyd_weight.sh, spawn.sh, memory.sh): the test DNS server with every
 # name answered, dnswl configs with N of the lists d1.test .. d16.test,

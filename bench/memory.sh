@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/memory.sh - private memory of one dnswl process (issue 11): after
 # REQUESTS requests (default 200) with LISTS lists (default 16, d1.test ..),
 # each from a fresh client address (every answer from DNS, stored in the

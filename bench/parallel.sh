@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/parallel.sh - uncached request latency against the number of lists
 # (issue 11): every DNS answer is held DELAY ms by t/dns_delay, and one
 # request asks 1, 2, 4, 8 and 16 lists (d1.test ..).

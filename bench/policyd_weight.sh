@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/policyd_weight.sh - dnswl beside policyd-weight (issue 11): the
 # same 8 DNS lists (d1.test .. d8.test), every answer DELAY ms late, one
 # uncached request at a time, interleaved.

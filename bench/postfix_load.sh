@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/postfix_load.sh - load through a real Postfix, with and without dnswl.
 #
 # usage: postfix_load.sh SRCDIR BUILDDIR [-s SESSIONS] [-m MESSAGES]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/score.sh - per-request cost of a 12-list scoring setup (issue 12):
 # 2 allow lists (d1, d2.test), 8 IP block lists (d3 .. d10.test), 2 domain
 # block lists (d11.test checking the sender, rhsbl.test checking sender

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/spawn.sh - the cost of one new connection (issue 11): process start
 # plus one request whose answers are all in the cache, against
 # bench/dunno (reads one request, answers DUNNO: the least any policy

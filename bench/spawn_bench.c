@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * spawn_bench.c - time whole processes as Postfix spawn(8) starts them:
  * fork, exec, stdin from a file, until exit.  Several commands are run

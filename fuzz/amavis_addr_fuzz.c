@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * amavis_addr_fuzz.c - libFuzzer harness for the amavis address keys.
  *

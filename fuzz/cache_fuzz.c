@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cache_fuzz.c - libFuzzer harness for the code that reads cache files.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cache_seed.c - write the seed corpus of fuzz/cache_fuzz.c.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cfg_fuzz.c - libFuzzer harness for the configuration loader.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dns_fuzz.c - libFuzzer harness for the DNS answer parser.
  *

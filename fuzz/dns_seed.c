@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dns_seed.c - write the seed corpus of fuzz/dns_fuzz.c: raw DNS replies.
  *

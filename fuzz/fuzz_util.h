@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fuzz_util.h - small helpers shared by the libFuzzer harnesses.
  *

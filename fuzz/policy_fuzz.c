@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * policy_fuzz.c - libFuzzer harness for the policy request reader.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * replay.c - run a libFuzzer harness without libFuzzer, as a TAP test.
  *

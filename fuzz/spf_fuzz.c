@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * spf_fuzz.c - libFuzzer harness for the SPF record path: a hostile TXT
  * record from DNS to libspf2's verdict.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # build.sh DIR [CONFIGURE-ARGS...] - bootstrap and build dnswl in DIR.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)

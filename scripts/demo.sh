@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # demo.sh - install what is missing, build, and run dnswl on embedded
 # defaults: a local test DNS server (ldns-testns with t/data/lists.testns)
 # and a SQLite amavis database.  Shows each decision and the rows written.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # deps.sh [demo|test] - install what dnswl needs on Debian 12, only what
 # is missing; run as root (or it says what to install).
 #   demo  building dnswl and running scripts/demo.sh: the compiler and

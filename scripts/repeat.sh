@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # repeat.sh [N] - run the suite N times in a row (default 5) and say how
 # many runs failed and which tests.  Each run is what scripts/test.sh
 # runs: `make check` in the sanitizer build, `make check-valgrind` in the

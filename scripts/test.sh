@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # test.sh - install what is missing, build with ASan+UBSan and -Werror,
 # run the whole suite; then, in a plain build (valgrind cannot run an
 # ASan binary), the black-box tests with every dnswl under valgrind, one

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- grey-pgsql.sql - dnswl's greylist state in PostgreSQL ([greylist] dsn)
 --
 -- Shared by every MX host: each takes "now" from this database's clock.

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- grey-sqlite.sql - dnswl's greylist state in SQLite (one host) ([greylist] dsn)
 --
 -- Times are seconds since the epoch.  The file and its directory must be

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- mysql.sql - amavisd-new lookup tables for MySQL and MariaDB, as dnswl writes them.
 --
 -- The stock amavis tables (policy, users, mailaddr, wblist) plus what dnswl

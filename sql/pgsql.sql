@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- pgsql.sql - amavisd-new lookup tables for PostgreSQL, as dnswl writes them.
 --
 -- The stock amavis tables (policy, users, mailaddr, wblist) plus what dnswl

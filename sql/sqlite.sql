@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- sqlite.sql - amavisd-new lookup tables for SQLite, as dnswl writes them.
 --
 -- The stock amavis tables (policy, users, mailaddr, wblist) plus what dnswl

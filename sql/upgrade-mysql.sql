@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- upgrade-mysql.sql - add dnswl's columns to an existing amavisd-new
 -- lookup database (MariaDB >= 10.0; for MySQL drop the IF NOT EXISTS).
 -- Existing wblist rows get auto = 'N': they were made by a person, and

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- upgrade-pgsql.sql - add dnswl's columns to an existing amavisd-new
 -- lookup database (PostgreSQL >= 9.6).  Existing wblist rows get
 -- auto = 'N': they were made by a person, and dnswl will never change or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * amavis.c - amavis_open(): the writer on the cache file's aux area.
  *

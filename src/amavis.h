@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * amavis.h - amavisd-new soft-whitelist rows written through libdbi.
  *

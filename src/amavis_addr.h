@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * amavis_addr.h - addresses and wb values in the form amavisd-new reads.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * amavis_core.h - the writer on an explicit shared area (amavis.h's
  * amavis_open() gets it from the cache file).  For amavis.c, tests and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * amavis_dsn.c - parse the [sql] dsn URL into libdbi driver options.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * amavis_dsn.h - the [sql] dsn URL, parsed into libdbi driver options.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * amavis_expire.c - the [sql] max_age expiry: one bounded batch of
  * statements, and the database clock they and the writes use.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * amavis_sched.c - when the [sql] max_age expiry runs: one process per
  * host at a time (a claim in the shared area, void after claim_ttl), at

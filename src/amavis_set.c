@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * amavis_set.c - the shared set of senders with auto rows (aux area).
  *

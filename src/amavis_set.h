@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * amavis_set.h - the set of senders that may have auto rows, shared by
  * every dnswl process on a host through the cache file's aux area.

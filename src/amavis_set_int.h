@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * amavis_set_int.h - the layout of the shared sender set, for the files
  * that implement it (amavis_set.c, amavis_sched.c).  Not for other

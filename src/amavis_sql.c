@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * amavis_sql.c - the libdbi connection of the SQL helper process.
  *

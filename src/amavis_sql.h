@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * amavis_sql.h - the SQL statements, run through libdbi in the helper.
  *

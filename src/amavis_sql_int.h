@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * amavis_sql_int.h - what the statement builders (amavis_stmt.c, and
  * the greylist's grey_sql_stmt.c) share with the connection code

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * amavis_stmt.c - the statements of the three jobs, per SQL dialect.
  *

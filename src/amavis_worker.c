@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * amavis_worker.c - the amavis jobs through the SQL helper child
  * (sql_helper.c): a job struct out, a result struct (and, after a

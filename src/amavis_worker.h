@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * amavis_worker.h - the amavis SQL jobs of one dnswl process, run in
  * the SQL helper child of sql_helper.h: each job waits at most [sql]

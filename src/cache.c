@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cache.c - answers in the shared cache file: open, get, put, aux area.
  *

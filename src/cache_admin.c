@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cache_admin.c - `dnswl -C stats|lists|dump|purge|forget-failures`: look into
  * the cache file and empty it (or only its failing-list memory) while

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cache_check.c - is the cache directory and file one the serving
  * processes will trust?  The words for it, shared by the serving log

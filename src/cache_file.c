@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cache_file.c - open, trust, validate, rebuild and map the cache file.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cache_fmt.c - layout, header check, hashing and the record protocol
  * of the shared cache file.

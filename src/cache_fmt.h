@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cache_fmt.h - the on-disk layout of the shared cache file.
  *

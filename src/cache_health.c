@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cache_health.c - list-health records shared by every dnswl process.
  *

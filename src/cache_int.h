@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cache_int.h - what the cache_*.c files share: the open cache of one
  * process, file handling and byte-range locks.  Not for other modules.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cache_list.c - failing-list memory shared by every dnswl process.
  *

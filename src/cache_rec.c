@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cache_rec.c - other modules' records in the answer cache's slots.
  *

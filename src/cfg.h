@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cfg.h - the configuration: dnswl.cfg read with libinih.
  *

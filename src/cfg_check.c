@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cfg_check.c - `dnswl -n` advice beyond validity: a configuration that
  * holds a database password must not be readable by every user.

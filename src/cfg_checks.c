@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cfg_checks.c - the [checks] section: a score per client check, and
  * the dynamic_patterns file compiled at load time (fail closed).

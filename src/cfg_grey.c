@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cfg_grey.c - the [greylist] section: check, store and print its keys.
  */

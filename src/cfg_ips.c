@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cfg_ips.c - `ips` values: comma-separated filters (match_filter.h),
  * each optionally followed by a boost.

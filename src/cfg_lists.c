@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cfg_lists.c - list sections and `nameserver` values (`sites`:
  * cfg_sites.c, resolving a list: cfg_resolve.c, `ips` entries:

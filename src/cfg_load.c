@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cfg_load.c - read dnswl.cfg with libinih and check it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cfg_load.h - internal interface between the config reader and the
  * per-section value parsers.  Not for use outside cfg_*.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cfg_print.c - `dnswl -n -v`: the effective settings in dnswl.cfg syntax.
  * Every key the loader accepts is printed, and the ignored dnswl.py

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cfg_resolve.c - give each list named in `sites` the values of its
  * section (or of its postscreen-spelled items), by its role: an allow

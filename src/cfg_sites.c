@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cfg_sites.c - `sites` in [swl-sites], [dwl-sites], [dnsbl-sites] and
  * [rhsbl-sites]: the lists, their kind (IP or domain) and role (allow

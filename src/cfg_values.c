@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cfg_values.c - check and store the values of each dnswl.cfg section.
  */

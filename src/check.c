@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check.c - the client checks that need no DNS: the client's name, a
  * dynamic-looking reverse name, the HELO's form, sender = recipient;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check.h - the client checks of [checks]: plain, separately weighted
  * evidence about the client's names, HELO and sender, on the same scale

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_dns.c - the client checks that ask DNS: helo_mismatch (the
  * HELO's A/AAAA against the client address) and sender_bad_domain (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_spf.c - the spf_* checks with libspf2, its DNS ours.
  *

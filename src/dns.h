@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dns.h - DNS list queries with the blocking glibc resolver.
  *

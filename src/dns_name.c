@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dns_name.c - build list query names: reversed addresses (RFC 5782)
  * and registrable domains of verified client names (libpsl).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dns_pool.c - worker threads, each with its own resolver state.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dns_query.c - one A, AAAA, MX or TXT query with a caller's own resolver state.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * grey.c - selective greylisting: who is greylisted, and the answer.
  */

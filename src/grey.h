@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * grey.h - selective greylisting: delay only suspicious clients.
  *

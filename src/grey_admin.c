@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * grey_admin.c - `dnswl -C greylist`: counts, and deleting a triplet
  * or a network, in whichever store [greylist] names.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * grey_cfg.h - the [greylist] settings (read by cfg_grey.c).
  */

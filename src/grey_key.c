@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * grey_key.c - the greylist triplet: network, normalised sender, recipient.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * grey_key.h - the greylist triplet: client network, normalised sender,
  * recipient.  Pure functions on strings, unit-tested in t/grey_unit.c.

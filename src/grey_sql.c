@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * grey_sql.c - greylist state in a database shared by every MX host.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * grey_sql_stmt.c - greylist state in SQL: one SELECT reads the
  * database's clock, the triplet and its network together; the rules of

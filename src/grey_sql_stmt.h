@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * grey_sql_stmt.h - the greylist's SQL statements, run in the SQL
  * helper child on an amavis_sql connection (same DSN syntax, timeouts

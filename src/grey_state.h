@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * grey_state.h - what one greylist record means and becomes: pure
  * functions of (settings, record, now), shared by every store, so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * grey_store.h - where greylist state is kept: the cache file
  * (grey_file.c) or a database (grey_sql.c).  Internal to grey_*.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * health.c - plan, send and judge the RFC 5782 probes of the lists
  * (health.h), and keep each list's state: in the cache file for every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * health.h - is a list working as a whole?  RFC 5782 probes per list.
  *

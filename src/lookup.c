@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * lookup.c - the shared cache in front of the resolver threads.
  *

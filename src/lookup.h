@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * lookup.h - ask the lists about the names of one request, all at once:
  * the cache in front of DNS.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * main.c - dnswl: a Postfix policy service answering from DNS lists.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * match_filter.c - parse, test and print address filters (the
  * postscreen_dnsbl_sites per-octet syntax, dnswl prefixes, CIDR).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * match_filter.h - address filters for DNS list answer codes.
  *

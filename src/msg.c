@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * msg.c - logging to syslog (serving) or stderr (interactive).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * msg.h - logging: syslog while serving, stderr in interactive modes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * policy.h - the Postfix policy protocol: read bounded requests, write
  * one reply each.  See SMTPD_POLICY_README and postfix-policy.md.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * query.c - `dnswl -q`: why is this client (not) whitelisted?
  */

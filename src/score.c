@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * score.c - each list's contribution, the total and the verdict
  * (score.h has the rules).  Texts: score_text.c.

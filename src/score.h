@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * score.h - weighted scoring: allow and block lists on one scale.
  *

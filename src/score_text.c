@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * score_text.c - the texts of a scored decision: the reject reply
  * naming the lists that hit, and the header line.  Only zone names

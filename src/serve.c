@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * serve.c - loop over policy requests: decide, record, log, reply.
  *

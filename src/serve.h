@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * serve.h - the policy service loop (Postfix spawn(8) child) and the
  * interactive query mode for administrators.

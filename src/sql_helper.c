@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * sql_helper.c - fork the SQL child, send it requests, bound the wait.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * sql_helper.h - a child process that runs database statements for the
  * policy process, with every wait bounded.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * amavis_drive.c - drive the amavis SQL writer without the DNS part:
  * each request is a hand-made struct decision handed to

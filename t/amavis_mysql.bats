@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t/amavis_mysql.bats - amavisd-new rows through libdbi on a real MariaDB
 # (the cases are in t/lib/amavis.bash; the server in t/lib/sqlserver.bash)
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * amavis_unit.c - unit tests of the amavis SQL writer's pure parts:
  * DSN parsing, amavis lookup keys, wb formatting, the shared sender set.

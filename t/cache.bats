@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t/cache.bats - the shared cache file seen from outside: a second dnswl
 # process answers from the cache while the DNS server is down, entries
 # expire after their clamped TTL, failing lists are skipped by every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cache_damage.c - damaged cache files and untrusted ones (TAP).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cache_kill.c - writers SIGKILLed at random moments, then every entry
  * checked (TAP).  spawn(8) kills dnswl children at its time limit, so a

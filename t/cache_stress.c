@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cache_stress.c - many processes reading and writing one cache file at
  * once, every read checked against what was written (TAP).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cache_tap.h - a minimal TAP producer for the cache's C tests, plus
  * capture of the log lines the code under test writes to stderr.

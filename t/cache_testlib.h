@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cache_testlib.h - helpers shared by the cache's C tests: a private
  * temporary directory, settings, answers, and the "known value" scheme

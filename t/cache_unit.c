@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cache_unit.c - unit tests of the shared cache's behaviour (TAP):
  * store and hit, negative answers, TTL clamps, expiry, keys, the

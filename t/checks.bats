@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t/checks.bats - the client checks of [checks] (issue 15), black box
 # against the test DNS server: each check firing and not firing, a
 # lookup failure scoring nothing (named "failed"), the checks' queries

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t/config.bats - dnswl.cfg: the dnswl.py sample parses to the expected
 # table (`dnswl -n -v`), and every kind of mistake gets FILE:LINE: why.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t/dns.bats - dnswl against scripted DNS lists (t/data/lists.testns),
 # black box: Postfix policy requests on stdin, the action on stdout, the
 # decision line in log_file, nothing on stderr.

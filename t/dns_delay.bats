@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t/dns_delay.bats - the delaying DNS proxy t/dns_delay itself (issue 11):
 # answers pass through it, a zone's delay holds its answers, the barrier
 # releases at N queries in flight, the log counts them.  Asserts events

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dns_delay.c - a delaying UDP DNS proxy for tests and benchmarks: sits in
  * front of ldns-testns and holds each reply for a per-zone delay.

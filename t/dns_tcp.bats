@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t/dns_tcp.bats - a list answer too long for UDP (t/data/tcp.testns):
 # dnswl reads replies into 512 bytes first and asks again over TCP with a
 # 64 KiB buffer only when the reply has TC set (src/dns_query.c); the

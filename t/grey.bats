@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t/grey.bats - selective greylisting with the state in the cache file:
 # who is deferred, the retry that passes, the header once per message,
 # the triplet's network and sender normalisation, auto-whitelisting,

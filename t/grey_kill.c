@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * grey_kill.c - greylist records under SIGKILL (TAP): the answer
  * cache's die-at-any-instruction standard for cache_rec_*.

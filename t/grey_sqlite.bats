@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t/grey_sqlite.bats - greylist state shared through sqlite (the cases are
 # in t/lib/grey_sql.bash; the server in t/lib/sqlserver.bash)
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * grey_unit.c - unit tests of the greylist's pure parts, printing TAP:
  * sender normalisation, network keys, triplet keys, exempt recipients

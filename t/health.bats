@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t/health.bats - list health (issue 13), black box against the test DNS
 # server: RFC 5782 probes find a list that lists everything (all.test),
 # one that lists nothing (empty.test), one answering a refusal code

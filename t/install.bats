@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t/install.bats - `make install DESTDIR=...` puts each file where the
 # README says, never overwrites or removes an admin's dnswl.cfg, needs no
 # root, and `make uninstall` takes back everything else.

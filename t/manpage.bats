@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t/manpage.bats - the manual pages tell the truth about the program:
 # dnswl.cfg(5) documents exactly the keys dnswl accepts (as `dnswl -n -v`
 # prints them and as the loader's source names them) with the defaults

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t/parallel.bats - every list of a request is asked at once (issue 11).
 #
 # The proof is an event, never a duration: the delaying proxy t/dns_delay

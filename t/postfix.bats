@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t/postfix.bats - dnswl under a real Postfix: smtpd -> check_policy_service
 # -> spawn(8) -> the built dnswl as an unprivileged user, against the same
 # scripted DNS lists as t/dns.bats (t/data/lists.testns).  Needs root,

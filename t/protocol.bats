@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t/protocol.bats - the Postfix policy protocol on stdin/stdout: many
 # requests per process, requests split across reads, hostile input
 # (over-long lines, binary junk, EOF inside a request).  No list is

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t/robust.bats - black-box robustness: hostile policy request streams and
 # damaged configuration files, made by t/robust_gen from a seed, against
 # the dnswl under test (make check: the sanitizer build when configured so).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * robust_cfg.c - damaged configuration files for t/robust.bats.
  *

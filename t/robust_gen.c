@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * robust_gen.c - hostile inputs for t/robust.bats, from a seed.
  *

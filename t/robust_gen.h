@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * robust_gen.h - the parts of t/robust_gen (hostile inputs for
  * t/robust.bats): a seeded PRNG, a growing byte buffer, and the two

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * robust_req.c - hostile policy request streams for t/robust.bats.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t/score.bats - weighted scoring (issue 12), black box against the test
 # DNS server: block lists (bl.test, bl2.test), an RHSBL (rhsbl.test),
 # allow lists (swl.test) and failing lists, thresholds, the reject

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * syslog_sink.c - a tiny syslog daemon for tests: receive datagrams on a
  * unix socket (normally /dev/log) and append each as one line to a file.

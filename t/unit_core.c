@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * unit_core.c - unit tests of dnswl's pure parts, printing TAP: query
  * names, registrable domains, `ips` parsing, answer matching, the

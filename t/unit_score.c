@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * unit_score.c - unit tests of the scoring (score.c, score_text.c) from
  * hand-made outcomes, printing TAP: totals, the strongest of a list's

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t/lib/amavis.bash - the amavis SQL writer's test cases, for every backend
 #
 # t/amavis_sqlite.bats, t/amavis_pgsql.bats and t/amavis_mysql.bats each

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t/lib/clock.bash - time in tests without sleeping, and bounds that scale
 #
 # No test may pass or fail by a wall-clock margin.  Two tools for that:

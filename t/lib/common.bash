@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t/lib/common.bash - shared helpers for dnswl's bats tests
 #
 # Load it from a test file with `load 'lib/common'` (at the top, or in

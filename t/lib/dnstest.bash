@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t/lib/dnstest.bash - a scripted DNS server (ldns-testns) for bats tests
 #
 # Usage in a .bats file:

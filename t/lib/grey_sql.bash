@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t/lib/grey_sql.bash - greylisting with the state in SQL, for every backend
 #
 # t/grey_sqlite.bats, t/grey_pgsql.bats and t/grey_mysql.bats choose a

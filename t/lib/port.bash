@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t/lib/port.bash - free_port, for the helpers that start servers
 # (t/lib/sqlserver.bash, t/lib/postfix.bash).  Plain bash: the Postfix
 # bench sources it outside bats.

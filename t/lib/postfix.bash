@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t/lib/postfix.bash - a private Postfix instance that runs the built dnswl
 #
 # Used by t/postfix.bats and bench/postfix_load.sh.  Everything lives in

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t/lib/runas.bash - the binary under test for another user (spawn's user,
 # nobody), from a build tree that user may not be able to enter.
 # Sourced by common.bash and postfix.bash (and bench/postfix_load.sh).

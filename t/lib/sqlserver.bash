@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t/lib/sqlserver.bash - throwaway database servers for the amavis SQL tests
 #
 # Nothing here touches a system database: each server runs from a fresh
