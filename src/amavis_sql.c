@@ -70,7 +70,7 @@ static bool conn_fail(struct amavis_sql *q, const char *what, const char *sql)
 	char line[400];
 
 	if (q->conn != NULL)
-		dbi_conn_error(q->conn, &msg);
+		sql_dbi.conn_error(q->conn, &msg);
 	one_line(line, sizeof(line), msg != NULL && *msg ? msg : "unknown error");
 	if (sql == NULL)
 		return amavis_sql_fail(q, "%s: %s", what, line);
@@ -85,7 +85,7 @@ dbi_result amavis_sql_exec(struct amavis_sql *q, const char *sql, const char *wh
 	if (q->s.verbose_sql)
 		msg_info("sql: %.1000s", sql);
 	q->statements++;
-	res = dbi_conn_query(q->conn, sql);
+	res = sql_dbi.conn_query(q->conn, sql);
 	if (res == NULL)
 		conn_fail(q, what, sql);
 	return res;
@@ -100,8 +100,8 @@ bool amavis_sql_do(struct amavis_sql *q, const char *sql, const char *what,
 	if (res == NULL)
 		return false;
 	if (affected != NULL)
-		*affected = dbi_result_get_numrows_affected(res);
-	dbi_result_free(res);
+		*affected = sql_dbi.result_get_numrows_affected(res);
+	sql_dbi.result_free(res);
 	return true;
 }
 
@@ -124,7 +124,7 @@ char *amavis_sql_value(struct amavis_sql *q, const char *s, enum value_kind kind
 {
 	bool as_hex = kind == VALUE_BYTEA;
 	char *plain = as_hex ? hex(s) : (char *) s, *quoted = NULL, *expr = NULL;
-	size_t len = plain != NULL ? dbi_conn_quote_string_copy(q->conn, plain, &quoted) : 0;
+	size_t len = plain != NULL ? sql_dbi.conn_quote_string_copy(q->conn, plain, &quoted) : 0;
 	int n = -1;
 
 	if (len > 0 && as_hex)
@@ -160,9 +160,9 @@ static bool sqlite_options(struct amavis_sql *q)
 	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
 		return amavis_sql_fail(q, "sqlite database %s does not exist (create it from %s/dnswl/sqlite.sql)",
 				       path, DATADIR);
-	dbi_conn_set_option(q->conn, "sqlite3_dbdir", q->dsn.dbdir);
-	dbi_conn_set_option(q->conn, "dbname", q->dsn.dbname);
-	dbi_conn_set_option_numeric(q->conn, "sqlite3_timeout", (int) timeout_ms(q));
+	sql_dbi.conn_set_option(q->conn, "sqlite3_dbdir", q->dsn.dbdir);
+	sql_dbi.conn_set_option(q->conn, "dbname", q->dsn.dbname);
+	sql_dbi.conn_set_option_numeric(q->conn, "sqlite3_timeout", (int) timeout_ms(q));
 	return true;
 }
 
@@ -172,20 +172,20 @@ static bool server_options(struct amavis_sql *q)
 	char pgopts[128];
 
 	if (q->dsn.host[0] != '\0')
-		dbi_conn_set_option(q->conn, "host", q->dsn.host);
+		sql_dbi.conn_set_option(q->conn, "host", q->dsn.host);
 	if (q->dsn.port != 0)
-		dbi_conn_set_option_numeric(q->conn, "port", (int) q->dsn.port);
+		sql_dbi.conn_set_option_numeric(q->conn, "port", (int) q->dsn.port);
 	if (q->dsn.user[0] != '\0')
-		dbi_conn_set_option(q->conn, "username", q->dsn.user);
+		sql_dbi.conn_set_option(q->conn, "username", q->dsn.user);
 	if (q->dsn.password[0] != '\0')
-		dbi_conn_set_option(q->conn, "password", q->dsn.password);
-	dbi_conn_set_option(q->conn, "dbname", q->dsn.dbname);
-	dbi_conn_set_option_numeric(q->conn, "timeout", (int) (timeout_ms(q) / 1000));
+		sql_dbi.conn_set_option(q->conn, "password", q->dsn.password);
+	sql_dbi.conn_set_option(q->conn, "dbname", q->dsn.dbname);
+	sql_dbi.conn_set_option_numeric(q->conn, "timeout", (int) (timeout_ms(q) / 1000));
 	if (q->dsn.driver == AMAVIS_PGSQL) {
 		/* server-side limits, so a killed helper's statements end too */
 		snprintf(pgopts, sizeof(pgopts), "-c statement_timeout=%lu -c lock_timeout=%lu",
 			 timeout_ms(q), timeout_ms(q));
-		dbi_conn_set_option(q->conn, "pgsql_options", pgopts);
+		sql_dbi.conn_set_option(q->conn, "pgsql_options", pgopts);
 	}
 	return true;
 }
@@ -199,16 +199,16 @@ static bool pg_column_types(struct amavis_sql *q)
 
 	if (res == NULL)
 		return false;
-	while (dbi_result_next_row(res)) {
-		const char *table = dbi_result_get_string_idx(res, 1);
-		const char *type = dbi_result_get_string_idx(res, 2);
+	while (sql_dbi.result_next_row(res)) {
+		const char *table = sql_dbi.result_get_string_idx(res, 1);
+		const char *type = sql_dbi.result_get_string_idx(res, 2);
 		bool bytea = type != NULL && strcmp(type, "bytea") == 0;
 		if (table != NULL && strcmp(table, "users") == 0)
 			q->bytea_users = bytea;
 		else if (table != NULL && strcmp(table, "mailaddr") == 0)
 			q->bytea_mailaddr = bytea;
 	}
-	dbi_result_free(res);
+	sql_dbi.result_free(res);
 	return true;
 }
 
@@ -231,7 +231,7 @@ static bool after_connect(struct amavis_sql *q)
 static void disconnect(struct amavis_sql *q)
 {
 	if (q->conn != NULL)
-		dbi_conn_close(q->conn);
+		sql_dbi.conn_close(q->conn);
 	q->conn = NULL;
 }
 
@@ -240,10 +240,13 @@ static bool sql_connect(struct amavis_sql *q)
 {
 	const char *driver = amavis_driver_name(q->dsn.driver);
 	char where[PATH_MAX + 4 * AMAVIS_DSN_FIELD], what[sizeof(where) + 16];
+	char err[256];
 
-	if (q->inst == NULL && dbi_initialize_r(NULL, &q->inst) < 0)
+	if (!sql_dbi_load(err, sizeof(err)))
+		return amavis_sql_fail(q, "%s", err);
+	if (q->inst == NULL && sql_dbi.initialize_r(NULL, &q->inst) < 0)
 		return amavis_sql_fail(q, "cannot initialize libdbi");
-	q->conn = dbi_conn_new_r(driver, q->inst);
+	q->conn = sql_dbi.conn_new_r(driver, q->inst);
 	if (q->conn == NULL)
 		return amavis_sql_fail(q, "libdbi driver %s is not installed (Debian package libdbd-%s)",
 				       driver, q->dsn.driver == AMAVIS_SQLITE3 ? "sqlite3" : driver);
@@ -252,7 +255,7 @@ static bool sql_connect(struct amavis_sql *q)
 		return false;
 	}
 	amavis_dsn_describe(&q->dsn, where, sizeof(where));
-	if (dbi_conn_connect(q->conn) < 0) {
+	if (sql_dbi.conn_connect(q->conn) < 0) {
 		snprintf(what, sizeof(what), "connect to %s", where);
 		conn_fail(q, what, NULL);
 		disconnect(q);
@@ -355,6 +358,6 @@ void amavis_sql_free(struct amavis_sql *q)
 		return;
 	disconnect(q);
 	if (q->inst != NULL)
-		dbi_shutdown_r(q->inst);
+		sql_dbi.shutdown_r(q->inst);
 	free(q);
 }

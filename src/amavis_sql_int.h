@@ -7,7 +7,7 @@
 #ifndef DNSWL_AMAVIS_SQL_INT_H
 #define DNSWL_AMAVIS_SQL_INT_H
 
-#include <dbi/dbi.h>
+#include "sql_dbi.h"
 
 #include "amavis_sql.h"
 #include "msg.h"

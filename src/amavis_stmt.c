@@ -33,9 +33,9 @@ static void rollback(struct amavis_sql *q)
 	if (verbose)
 		msg_info("sql: ROLLBACK");
 	q->statements++;
-	res = dbi_conn_query(q->conn, "ROLLBACK");
+	res = sql_dbi.conn_query(q->conn, "ROLLBACK");
 	if (res != NULL)
-		dbi_result_free(res);
+		sql_dbi.result_free(res);
 }
 
 /* email_kind - how an email column takes its values */
@@ -129,12 +129,12 @@ static bool pair_row(struct amavis_sql *q, const char *rcpt, const char *sender,
 	free(sql);
 	if (res == NULL)
 		return false;
-	if (dbi_result_next_row(res)) {
-		const char *a = dbi_result_get_string_idx(res, 1);
+	if (sql_dbi.result_next_row(res)) {
+		const char *a = sql_dbi.result_get_string_idx(res, 1);
 		found = true;
 		*kept = a == NULL || a[0] != 'Y';
 	}
-	dbi_result_free(res);
+	sql_dbi.result_free(res);
 	return found || amavis_sql_fail(q, "the users or mailaddr row went while writing"
 					" (removed by the max_age expiry?)");
 }
@@ -281,11 +281,11 @@ static bool unhex(const char *text, size_t len, amavis_key key)
 /* field_text - a result column as bytes, whichever type the driver made of it */
 static const char *field_text(dbi_result res, size_t *len)
 {
-	if (dbi_result_get_field_type_idx(res, 1) == DBI_TYPE_BINARY) {
-		*len = dbi_result_get_field_length_idx(res, 1);
-		return (const char *) dbi_result_get_binary_idx(res, 1);
+	if (sql_dbi.result_get_field_type_idx(res, 1) == DBI_TYPE_BINARY) {
+		*len = sql_dbi.result_get_field_length_idx(res, 1);
+		return (const char *) sql_dbi.result_get_binary_idx(res, 1);
 	}
-	const char *s = dbi_result_get_string_idx(res, 1);
+	const char *s = sql_dbi.result_get_string_idx(res, 1);
 	*len = s != NULL ? strlen(s) : 0;
 	return s;
 }
@@ -303,7 +303,7 @@ bool amavis_stmt_refresh(struct amavis_sql *q, const struct amavis_job *job,
 	if ((res = amavis_sql_exec(q, sql, "read senders with auto rows")) == NULL)
 		return false;
 	*senders = 0;
-	while (dbi_result_next_row(res)) {
+	while (sql_dbi.result_next_row(res)) {
 		size_t len;
 		const char *text = field_text(res, &len);
 		/* an address longer than a key cannot be one of ours: skip it */
@@ -312,6 +312,6 @@ bool amavis_stmt_refresh(struct amavis_sql *q, const struct amavis_job *job,
 			(*senders)++;
 		}
 	}
-	dbi_result_free(res);
+	sql_dbi.result_free(res);
 	return true;
 }

@@ -225,13 +225,30 @@ static void decide_health(struct lookup_ctx *ctx, const struct config *cfg,
 	}
 }
 
+/*
+ * decision_clear - zero *d but for lists[] and ck, which decide_name and
+ * check_queries fill per query: their 60 KiB are not touched on every
+ * request (a new connection would pay them in page faults).
+ */
+static void decision_clear(struct decision *d)
+{
+	d->verdict = 0;
+	d->boost = d->total = d->check_total = 0;
+	d->would_reject = false;
+	d->nlists = 0;
+	memset(d->scores, 0, sizeof(d->scores));
+	memset(d->health, 0, sizeof(d->health));
+	memset(d->probed, 0, sizeof(d->probed));
+	memset(d->checks, 0, sizeof(d->checks));
+}
+
 /* decide - every list, then the score and verdict */
 void decide(struct lookup_ctx *ctx, const struct config *cfg,
 	    const struct client *client, struct decision *d)
 {
 	struct health_view hv;
 
-	memset(d, 0, sizeof(*d));
+	decision_clear(d);
 	if (!known(client->address)) {
 		d->verdict = VERDICT_NOT_LISTED;
 		return;

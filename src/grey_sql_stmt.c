@@ -57,8 +57,8 @@ static const char *newval(const struct amavis_sql *q, const char *col)
 /* get_ll - column i as a number, 0 when NULL */
 static long long get_ll(dbi_result r, unsigned i, bool *null)
 {
-	*null = dbi_result_field_is_null_idx(r, i) == 1;
-	return *null ? 0 : dbi_result_get_as_longlong_idx(r, i);
+	*null = sql_dbi.result_field_is_null_idx(r, i) == 1;
+	return *null ? 0 : sql_dbi.result_get_as_longlong_idx(r, i);
 }
 
 /* read_state - the clock, the triplet and the network in one SELECT */
@@ -75,8 +75,8 @@ static bool read_state(struct amavis_sql *q, struct run *x, bool *tfound, struct
 		 amavis_sql_now(q), x->key, x->net);
 	if ((r = amavis_sql_exec(q, sql, "read greylist state")) == NULL)
 		return false;
-	if (!dbi_result_next_row(r)) {
-		dbi_result_free(r);
+	if (!sql_dbi.result_next_row(r)) {
+		sql_dbi.result_free(r);
 		return amavis_sql_fail(q, "read greylist state: no row");
 	}
 	x->now = get_ll(r, 1, &null);
@@ -88,7 +88,7 @@ static bool read_state(struct amavis_sql *q, struct run *x, bool *tfound, struct
 	*nfound = !null;
 	n->counted = get_ll(r, 6, &null);
 	n->last = get_ll(r, 7, &null);
-	dbi_result_free(r);
+	sql_dbi.result_free(r);
 	return x->now > 0 || amavis_sql_fail(q, "the database's clock reads %lld", x->now);
 }
 
@@ -188,12 +188,12 @@ static bool count_into(struct amavis_sql *q, const char *sql, unsigned long *out
 
 	if (r == NULL)
 		return false;
-	if (dbi_result_next_row(r)) {
+	if (sql_dbi.result_next_row(r)) {
 		*out = (unsigned long)get_ll(r, 1, &null);
 		if (out2 != NULL)
 			*out2 = (unsigned long)get_ll(r, 2, &null);
 	}
-	dbi_result_free(r);
+	sql_dbi.result_free(r);
 	return true;
 }
 

@@ -65,7 +65,9 @@ void health_plan(struct lookup_ctx *ctx, const struct config *cfg, struct health
 {
 	struct list_health_rec rec;
 
-	memset(hv, 0, sizeof(*hv));
+	memset(hv->state, 0, sizeof(hv->state));	/* not probe[]: health_queries */
+	memset(hv->off, 0, sizeof(hv->off));
+	memset(hv->probing, 0, sizeof(hv->probing));
 	for (unsigned i = 0; i < cfg->nlists; i++) {
 		if (cfg->probe_interval == 0 || !cfg->lists[i].probe) {
 			hv->off[i] = true;
