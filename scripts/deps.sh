@@ -11,8 +11,8 @@
 #         start private instances of their own.
 set -e
 DEMO="autoconf automake libtool pkg-config make gcc
- libinih-dev libpsl-dev libspf2-dev libdbi-dev libdbd-sqlite3 sqlite3 ldnsutils bind9-dnsutils"
-TEST="$DEMO libtsan2 libunistring-dev libdbd-pgsql libdbd-mysql bats bats-support bats-assert
+ libinih-dev libpsl-dev libidn2-dev libunistring-dev libspf2-dev libdbi-dev libdbd-sqlite3 sqlite3 ldnsutils bind9-dnsutils"
+TEST="$DEMO libtsan2 libdbd-pgsql libdbd-mysql bats bats-support bats-assert
  postgresql mariadb-server postfix swaks valgrind faketime"
 case ${1:-test} in
 demo) PKGS=$DEMO ;;

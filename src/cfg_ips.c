@@ -147,6 +147,7 @@ void cfg_free(struct config *cfg)
 	for (unsigned i = 0; i < cfg->nlists; i++)
 		cfg_list_free(&cfg->lists[i]);
 	cfg_checks_free(cfg);
+	memset(cfg, 0, sizeof(*cfg));
 }
 
 /* cfg_ips_alloc - room for every comma-separated item of value */

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,12 +65,18 @@ void cfg_section(struct cfg_state *st, const char *section)
 }
 
 /* cfg_def_append - join a continued value with a comma */
-void cfg_def_append(struct cfg_state *st, char *buf, size_t size, const char *value)
+void cfg_def_append(struct cfg_state *st, struct cfg_site_def *def, const char *value)
 {
-	if (*buf != '\0' && !str_appendf(buf, size, ","))
-		cfg_error(st, "value too long");
-	else if (!str_appendf(buf, size, "%s", value))
-		cfg_error(st, "value too long (at most %zu bytes)", size - 1);
+	size_t have = def->ips != NULL ? strlen(def->ips) : 0;
+	size_t need = have + (have > 0) + strlen(value) + 1;
+	char *grown;
+
+	if (need > CFG_IPS_MAX)
+		return cfg_error(st, "value too long (at most %u bytes)", CFG_IPS_MAX - 1);
+	if ((grown = realloc(def->ips, need)) == NULL)
+		return cfg_error(st, "out of memory");
+	def->ips = grown;
+	snprintf(grown + have, need - have, "%s%s", have > 0 ? "," : "", value);
 }
 
 /* cfg_def_once - keep a single-valued key of a list section */
@@ -94,7 +101,7 @@ void cfg_site_key(struct cfg_state *st, const char *section, const char *name,
 	if (cfg_key(st, name, "ips")) {
 		if (def->ips_line == 0)
 			def->ips_line = st->line;
-		cfg_def_append(st, def->ips, sizeof(def->ips), value);
+		cfg_def_append(st, def, value);
 	} else if (cfg_key(st, name, "boost"))
 		cfg_def_once(st, section, name, &def->boost, value);
 	else if (cfg_key(st, name, "score"))

@@ -29,7 +29,7 @@ struct cfg_site_def {
 	int line;			/* first seen */
 	int section_line;		/* its [zone] header, 0: none */
 	int sites_line;			/* a spelled `sites` item, 0: none */
-	char ips[CFG_IPS_MAX];
+	char *ips;			/* malloc'd, at most CFG_IPS_MAX - 1 bytes; NULL: none */
 	int ips_line;
 	struct cfg_def_value boost, score, miss, check, probe;
 	bool used;
@@ -43,10 +43,10 @@ struct cfg_state {
 	bool failed;
 	char error[CFG_ERR_MAX];
 	char seen[4096];	/* "section/key " pairs, to refuse repeats */
-	struct cfg_site_def defs[CFG_MAX_DEFS];
-	unsigned ndefs;
 	char near[64];		/* known key nearest the current one */
 	unsigned near_dist;
+	unsigned ndefs;
+	struct cfg_site_def defs[CFG_MAX_DEFS];	/* ~100 KiB, few touched */
 };
 
 /* cfg_error - record "FILE:LINE: message" once; later errors are dropped. */
@@ -87,8 +87,11 @@ void cfg_site_key(struct cfg_state *st, const char *section, const char *name, c
  */
 struct cfg_site_def *cfg_find_def(struct cfg_state *st, const char *zone, bool create);
 
-/* cfg_def_append - add value to a kept `ips` text, comma-joined. */
-void cfg_def_append(struct cfg_state *st, char *buf, size_t size, const char *value);
+/*
+ * cfg_def_append - add value to def's kept `ips` text, comma-joined (at
+ * most CFG_IPS_MAX - 1 bytes in all; longer: an error in st).
+ */
+void cfg_def_append(struct cfg_state *st, struct cfg_site_def *def, const char *value);
 
 /* cfg_sites_section - is section one of the four [*-sites]? */
 bool cfg_sites_section(const char *section);

@@ -173,7 +173,7 @@ void cfg_resolve_list(struct cfg_state *st, struct dns_list *list)
 	if (st->failed)
 		return;
 	st->line = def->ips_line;
-	if (!cfg_parse_ips(list, def->ips_line ? def->ips : "127", err, sizeof(err)))
+	if (!cfg_parse_ips(list, !def->ips_line ? "127" : def->ips != NULL ? def->ips : "", err, sizeof(err)))
 		return cfg_error(st, "ips of [%s]: %s", list->zone, err);
 	for (unsigned i = 0; i < list->nentries; i++)
 		if (!list->entries[i].has_boost)

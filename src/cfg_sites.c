@@ -144,7 +144,7 @@ static void cfg_spelled(struct cfg_state *st, const struct cfg_item *it, bool ag
 	snprintf(entry, sizeof(entry), "%s%s%s", it->filter ? it->filter : "127",
 		 it->weight ? " / " : "", it->weight ? it->weight : "");
 	def->ips_line = def->ips_line ? def->ips_line : st->line;
-	cfg_def_append(st, def->ips, sizeof(def->ips), entry);
+	cfg_def_append(st, def, entry);
 }
 
 /* cfg_add_item - one `sites` item of section */

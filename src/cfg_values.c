@@ -71,7 +71,6 @@ void cfg_unknown_key(struct cfg_state *st, const char *section, const char *name
 /* cfg_defaults - built-in settings */
 void cfg_defaults(struct config *cfg)
 {
-	memset(cfg, 0, sizeof(*cfg));
 	cfg->dns.timeout = 2;
 	cfg->dns.attempts = 2;
 	str_copy(cfg->action_ok, sizeof(cfg->action_ok), "OK");

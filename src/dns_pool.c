@@ -7,14 +7,24 @@
  * drops the mutex for the blocking query on its own state, and counts
  * the job done under the mutex again: that hand-over is what orders
  * its writes to the answer before the caller reads them.
+ *
+ * After a batch the pool keeps as many threads as that batch had jobs
+ * and stops the rest: a request with health probes (3 queries a list)
+ * needs three times the threads of the next one, and every thread's
+ * stack, descriptor and TLS cost ~12 KiB of dirty pages for good.  The
+ * stacks are our own mappings, unmapped when the thread is joined
+ * (glibc would keep them in its stack cache, dirty).
  */
 #include "config.h"
 
+#include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "dns_pool.h"
 #include "msg.h"
@@ -26,10 +36,17 @@
  * (8 MiB).  Only touched pages cost memory either way; this bounds the
  * address space.  glibc takes the thread's TLS and descriptor out of it.
  */
+#ifdef __SANITIZE_THREAD__
+#define WORKER_STACK	(1024 * 1024)	/* ThreadSanitizer's runtime wants ~900 KiB */
+#else
 #define WORKER_STACK	(128 * 1024)
+#endif
 
 struct dns_worker {
 	pthread_t tid;
+	void *stack;			/* WORKER_STACK + a guard page below */
+	size_t stacklen;
+	bool quit;			/* told to stop (pool mu) */
 	struct __res_state res;		/* this thread's only */
 	/* NULL until a reply needs more than UDP's 512 bytes (dns_res_query:
 	 * those come into a small buffer on the stack).  A 64 KiB buffer on
@@ -87,11 +104,11 @@ struct dns_pool *dns_pool_new(const struct dns_settings *s, char *err, size_t er
 }
 
 /* next_job - wait for a job (mu held); NULL when told to stop */
-static struct dns_pool_job *next_job(struct dns_pool *p)
+static struct dns_pool_job *next_job(struct dns_pool *p, const struct dns_worker *w)
 {
-	while (!p->stop && (p->jobs == NULL || p->next >= p->njobs))
+	while (!p->stop && !w->quit && (p->jobs == NULL || p->next >= p->njobs))
 		pthread_cond_wait(&p->work, &p->mu);
-	return p->stop ? NULL : &p->jobs[p->next++];
+	return p->stop || w->quit ? NULL : &p->jobs[p->next++];
 }
 
 /* worker_main - answer jobs until stopped */
@@ -103,7 +120,7 @@ static void *worker_main(void *arg)
 
 	pthread_setname_np(pthread_self(), DNS_POOL_THREAD_NAME);
 	pthread_mutex_lock(&p->mu);
-	while ((job = next_job(p)) != NULL) {
+	while ((job = next_job(p, w)) != NULL) {
 		pthread_mutex_unlock(&p->mu);
 		dns_res_query(&w->res, job->qname, job->qtype ? job->qtype : ns_t_a, job->ans,
 			      job->mx, &w->big);
@@ -115,16 +132,39 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-/* spawn_thread - start w's thread (WORKER_STACK) with every signal blocked */
+/* worker_stack - map w's stack with a guard page below it; errno value */
+static int worker_stack(struct dns_worker *w)
+{
+	size_t guard = (size_t) sysconf(_SC_PAGESIZE);
+
+	w->stacklen = WORKER_STACK + guard;
+	w->stack = mmap(NULL, w->stacklen, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (w->stack == MAP_FAILED) {
+		w->stack = NULL;
+		return errno;
+	}
+	if (mprotect(w->stack, guard, PROT_NONE) != 0) {
+		munmap(w->stack, w->stacklen);
+		w->stack = NULL;
+		return errno;
+	}
+	return 0;
+}
+
+/* spawn_thread - start w's thread on its own stack, every signal blocked */
 static int spawn_thread(struct dns_worker *w)
 {
+	size_t guard = (size_t) sysconf(_SC_PAGESIZE);
 	pthread_attr_t attr;
 	sigset_t all, old;
 	int rc;
 
+	if ((rc = worker_stack(w)) != 0)
+		return rc;
 	if ((rc = pthread_attr_init(&attr)) != 0)
 		return rc;
-	if ((rc = pthread_attr_setstacksize(&attr, WORKER_STACK)) != 0)
+	if ((rc = pthread_attr_setstack(&attr, (char *) w->stack + guard, WORKER_STACK)) != 0)
 		goto out;
 	/* SIGTERM and the like go to the main thread, and a SIGPIPE from
 	 * res_nsend's TCP fallback becomes EPIPE in the worker. */
@@ -150,6 +190,8 @@ static bool start_worker(struct dns_pool *p)
 	if ((rc = spawn_thread(w)) != 0) {
 		snprintf(err, sizeof(err), "pthread_create: %s", strerror(rc));
 		dns_res_close(&w->res);
+		if (w->stack != NULL)
+			munmap(w->stack, w->stacklen);
 		goto fail;
 	}
 	p->workers[p->nworkers++] = w;
@@ -170,6 +212,31 @@ static void fail_untaken(struct dns_pool *p)
 		memset(p->jobs[p->next].ans, 0, sizeof(*p->jobs[p->next].ans));
 		p->jobs[p->next].ans->status = DNS_ERROR;
 	}
+}
+
+/* worker_free - join a stopped worker, release its state and stack */
+static void worker_free(struct dns_worker *w)
+{
+	pthread_join(w->tid, NULL);
+	dns_res_close(&w->res);
+	munmap(w->stack, w->stacklen);
+	free(w->big);
+	free(w);
+}
+
+/* pool_trim - stop the threads beyond keep (between batches) */
+static void pool_trim(struct dns_pool *p, unsigned keep)
+{
+	if (p->nworkers <= keep)
+		return;
+	pthread_mutex_lock(&p->mu);
+	for (unsigned i = keep; i < p->nworkers; i++)
+		p->workers[i]->quit = true;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	for (unsigned i = keep; i < p->nworkers; i++)
+		worker_free(p->workers[i]);
+	p->nworkers = keep;
 }
 
 /* dns_pool_run - hand the batch over, wait for the last answer */
@@ -195,6 +262,7 @@ void dns_pool_run(struct dns_pool *p, struct dns_pool_job *jobs, unsigned n)
 	p->jobs = NULL;
 	p->njobs = p->next = p->ndone = 0;
 	pthread_mutex_unlock(&p->mu);
+	pool_trim(p, want);
 }
 
 /* dns_pool_free - stop, join, close */
@@ -206,12 +274,8 @@ void dns_pool_free(struct dns_pool *p)
 	p->stop = true;
 	pthread_cond_broadcast(&p->work);
 	pthread_mutex_unlock(&p->mu);
-	for (unsigned i = 0; i < p->nworkers; i++) {
-		pthread_join(p->workers[i]->tid, NULL);
-		dns_res_close(&p->workers[i]->res);
-		free(p->workers[i]->big);
-		free(p->workers[i]);
-	}
+	for (unsigned i = 0; i < p->nworkers; i++)
+		worker_free(p->workers[i]);
 	pthread_cond_destroy(&p->done);
 	pthread_cond_destroy(&p->work);
 	pthread_mutex_destroy(&p->mu);

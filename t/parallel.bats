@@ -166,3 +166,21 @@ dnswl_threads() {
 	dnswl_stop
 	assert_stderr_empty
 }
+
+@test "threads: a request with health probes starts three a list; the next one stops those it does not need" {
+	[[ -r /proc/self/status ]] || skip "no /proc"
+	write_cfg cache.file="$T/cache.db" probe_interval=300 $(lists 4)
+	dnswl_start
+	dnswl_ask 192.0.2.20
+	assert_equal "$reply" action=DUNNO
+	# 4 list queries and 2 probes a list (not yet on record), at once
+	assert_equal "$(dnswl_threads)" 12
+	dnswl_ask 192.0.2.21
+	assert_equal "$reply" action=DUNNO
+	assert_decision " d1.test=NXDOMAIN:dns " " d4.test=NXDOMAIN:dns "
+	assert_equal "$(dnswl_threads)" 4
+	dnswl_ask 192.0.2.22
+	assert_equal "$(dnswl_threads)" 4
+	dnswl_stop
+	assert_stderr_empty
+}
