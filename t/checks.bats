@@ -280,6 +280,23 @@ dynamic_is() {
 	assert_output --partial 'total: +4.0 (helo_invalid) +6.0 (sender_bad_domain) = 10.0; no reject_score'
 }
 
+@test "dnswl -q -r RECIPIENT: sender_is_recipient fires, clear, n/a without one" {
+	write_cfg checks.sender_is_recipient=7
+	run_dnswl -q 192.0.2.62 host.other.chk -s a@company.chk -r A@Company.chk
+	assert_success
+	assert_output --partial 'client 192.0.2.62 name host.other.chk sender <a@company.chk> recipient <A@Company.chk>'
+	assert_output --partial 'check sender_is_recipient: fired, score 7.0'
+	assert_output --partial 'total: +7.0 (sender_is_recipient) = 7.0'
+	run_dnswl -q 192.0.2.62 host.other.chk --sender a@company.chk --recipient b@company.chk
+	assert_success
+	assert_output --partial 'check sender_is_recipient: clear'
+	run_dnswl -q 192.0.2.62 host.other.chk -s a@company.chk
+	assert_output --partial 'check sender_is_recipient: n/a'
+	run dnswl_cmd -r a@company.chk -c "$CFG"
+	assert_failure 2
+	assert_output --partial 'usage:'
+}
+
 # --- SPF ---------------------------------------------------------------------------
 
 # spf_cfg [KEY=VALUE]... - the four SPF checks on, distinct scores; skips
