@@ -453,9 +453,9 @@ refused_case() {
 	coproc DNSWL_RUNNING { exec "$DNSWL" -c "$CFG" 2>/dev/null; }
 	for i in 1 2 3; do
 		policy_request 192.0.2.2 mx.example.com "$FROM" "$TO" >&"${DNSWL_RUNNING[1]}"
-		read -r -t 30 line <&"${DNSWL_RUNNING[0]}" || fail "no reply $i"
+		read -r -t "$(scaled 30)" line <&"${DNSWL_RUNNING[0]}" || fail "no reply $i"
 		[[ $line == action=OK ]] || fail "reply $i: $line"
-		read -r -t 30 line <&"${DNSWL_RUNNING[0]}"
+		read -r -t "$(scaled 30)" line <&"${DNSWL_RUNNING[0]}"
 	done
 	# three requests, two lists each, all from the cache; the process still runs
 	kill -0 "$DNSWL_RUNNING_PID" || fail "dnswl exited early"
