@@ -15,20 +15,18 @@ DWL='dwl:dwl.test:127.0.2 / -5'
 FROM=a@example.com
 TO=b@example.org
 
+load 'lib/common'
+
 setup_file() {
-	load 'lib/dnstest'
-	dnstest_start "$BATS_TEST_DIRNAME/data/lists.testns"
+	dnstest_file_start
 }
 
 teardown_file() {
-	load 'lib/dnstest'
-	dnstest_stop
+	dnstest_file_stop
 }
 
 setup() {
-	load 'lib/common'
-	load 'lib/dnstest'
-	common_setup
+	dnstest_test_setup
 	CACHE=$T/cache/dnswl.cache
 	OWN_SERVER=
 	# Every dnswl of this file sees a frozen clock (t/lib/clock.bash), so

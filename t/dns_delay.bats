@@ -7,20 +7,18 @@
 #
 # Run: make check TESTS=t/dns_delay.bats     (in the build dir)
 
+load 'lib/common'
+
 setup_file() {
-	load 'lib/dnstest'
-	dnstest_start "$BATS_TEST_DIRNAME/data/lists.testns"
+	dnstest_file_start
 }
 
 teardown_file() {
-	load 'lib/dnstest'
-	dnstest_stop
+	dnstest_file_stop
 }
 
 setup() {
-	load 'lib/common'
-	load 'lib/dnstest'
-	common_setup
+	dnstest_test_setup
 	ASKS=()
 	dnsdelay_find >/dev/null || skip "t/dns_delay not built"
 }

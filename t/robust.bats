@@ -11,19 +11,18 @@
 # Requests go to the test DNS server (t/lib/dnstest.bash), so requests
 # that reach a list get answers.
 
+load 'lib/common'
+
 setup_file() {
-	load 'lib/dnstest'
-	dnstest_start "$BATS_TEST_DIRNAME/data/lists.testns"
+	dnstest_file_start
 	export ROBUST_SEED=${ROBUST_SEED:-20261201} ROBUST_CASES=${ROBUST_CASES:-264}
 }
 
 teardown_file() {
-	load 'lib/dnstest'
-	dnstest_stop
+	dnstest_file_stop
 }
 
 setup() {
-	load 'lib/common'
 	common_setup
 	GEN=$(robust_tool robust_gen) || fail "$GEN"
 	TMO=$(scaled "${DNSWL_TEST_TIMEOUT:-60}")
