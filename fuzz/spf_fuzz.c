@@ -13,6 +13,11 @@
  * libspf2 must return a result in range without crashing.  The raw
  * input is also parsed as a whole TXT reply.
  *
+ * The system's libspf2 is not built with coverage (nor with ASan's
+ * checks, only its interceptors): libFuzzer's guidance comes from our
+ * TXT parser, and fuzz/spf.dict's SPF terms make the mutations reach
+ * libspf2's record parser and macro expansion.
+ *
  * Build and run (see fuzz/fuzz.am):  make fuzz-spf [FUZZ_SECONDS=60]
  * Replayed by make check as t/spf_fuzz_replay (fuzz/replay.c).
  */

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# deps.sh [demo|test] - install what dnswl needs on Debian 12, only what
+# deps.sh [demo|test|fuzz] - install what dnswl needs on Debian 12, only what
 # is missing; run as root (or it says what to install).
 #   demo  building dnswl and running scripts/demo.sh: the compiler and
 #         libraries, SQLite, ldns-testns (the test DNS server) and dig
@@ -9,15 +9,18 @@
 #         bats, valgrind, libfaketime.  The packages are installed, but
 #         no server is started or enabled as a system service: the tests
 #         start private instances of their own.
+#   fuzz  test, and clang with its libFuzzer runtime (make fuzz)
 set -e
 DEMO="autoconf automake libtool pkg-config make gcc
  libinih-dev libpsl-dev libidn2-dev libunistring-dev libspf2-dev libdbi-dev libdbd-sqlite3 sqlite3 ldnsutils bind9-dnsutils"
 TEST="$DEMO libtsan2 libdbd-pgsql libdbd-mysql bats bats-support bats-assert
  postgresql mariadb-server postfix swaks valgrind faketime"
+FUZZ="$TEST clang libclang-rt-14-dev"
 case ${1:-test} in
 demo) PKGS=$DEMO ;;
 test) PKGS=$TEST ;;
-*) echo "usage: deps.sh [demo|test]" >&2; exit 2 ;;
+fuzz) PKGS=$FUZZ ;;
+*) echo "usage: deps.sh [demo|test|fuzz]" >&2; exit 2 ;;
 esac
 missing=
 for p in $PKGS; do

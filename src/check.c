@@ -17,8 +17,6 @@
 #include "decide.h"
 #include "str.h"
 
-#define CHECK_MAX_RUNS	32	/* digit runs of a name looked at */
-
 /* check_known - a real value, not absent or Postfix's "unknown" */
 bool check_known(const char *s)
 {
@@ -43,44 +41,6 @@ static void check_set(const struct config *cfg, struct check_result *out, enum c
 	out[id].points = state == CKS_FIRED ? cfg->checks.score[id] : 0;
 }
 
-/* check_digit_runs - the numbers in name, in order; how many */
-static unsigned check_digit_runs(const char *name, unsigned long *runs)
-{
-	unsigned n = 0;
-
-	for (const char *p = name; *p && n < CHECK_MAX_RUNS;) {
-		if (!isdigit((unsigned char) *p)) {
-			p++;
-			continue;
-		}
-		runs[n] = 0;
-		for (unsigned len = 0; isdigit((unsigned char) *p); p++, len++)
-			if (len < 4)
-				runs[n] = runs[n] * 10 + (unsigned long) (*p - '0');
-		n++;
-	}
-	return n;
-}
-
-/* check_has_octets - do four runs in a row spell the address (or reversed)? */
-static bool check_has_octets(const char *name, const unsigned char *b)
-{
-	unsigned long runs[CHECK_MAX_RUNS];
-	unsigned n = check_digit_runs(name, runs);
-	bool fwd, rev;
-
-	for (unsigned i = 0; i + 4 <= n; i++) {
-		fwd = rev = true;
-		for (unsigned k = 0; k < 4; k++) {
-			fwd &= runs[i + k] == b[k];
-			rev &= runs[i + k] == b[3 - k];
-		}
-		if (fwd || rev)
-			return true;
-	}
-	return false;
-}
-
 /* check_pattern_hit - does a pattern of kind exclude match name? */
 static bool check_pattern_hit(const struct check_settings *s, const char *name, bool exclude)
 {
@@ -95,12 +55,11 @@ static bool check_pattern_hit(const struct check_settings *s, const char *name, 
 static enum check_state check_dynamic(const struct config *cfg, const struct client *c)
 {
 	const char *name = check_known(c->reverse_name) ? c->reverse_name : c->name;
-	unsigned char b[4];
 	bool digits;
 
 	if (!check_known(name))
 		return CKS_NA;
-	digits = inet_pton(AF_INET, c->address, b) == 1 && check_has_octets(name, b);
+	digits = check_known(c->address) && check_addr_in_name(name, c->address);
 	if (check_pattern_hit(&cfg->checks, name, true))
 		return CKS_CLEAR;
 	return digits || check_pattern_hit(&cfg->checks, name, false) ? CKS_FIRED : CKS_CLEAR;

@@ -121,6 +121,14 @@ double check_finish(struct lookup_ctx *ctx, const struct config *cfg,
 void check_local(const struct config *cfg, const struct client *c,
 		 struct check_result *out);
 
+/*
+ * check_addr_in_name - does name spell the whole of address: an IPv4
+ * address's four numbers in a row (either order), an IPv6 address's
+ * eight hex groups (or fewer with "--" for the zeros), or its 32
+ * nibbles in a row (either order)?  See check_addr.c.
+ */
+bool check_addr_in_name(const char *name, const char *address);
+
 /* check_known - s is a real value: not NULL, "" or Postfix's "unknown". */
 bool check_known(const char *s);
 

@@ -37,6 +37,7 @@ struct options {
 	const char *sender;	/* -q ... -s SENDER */
 	const char *helo;	/* -q ... -H HELO */
 	const char *reverse;	/* -q ... -R PTR-NAME (default NAME) */
+	const char *recipient;	/* -q ... -r RECIPIENT */
 	int nrest;		/* -C greylist ARGS... */
 	char **rest;
 	bool verbose;
@@ -47,7 +48,8 @@ static _Noreturn void usage(void)
 {
 	fprintf(stderr, "usage: dnswl [-c FILE]                  serve Postfix (spawn)\n"
 		"       dnswl -n [-v] [-c FILE]          check the config\n"
-		"       dnswl -q ADDRESS [NAME] [-s SENDER] [-H HELO] [-R PTR] [-c FILE]\n"
+		"       dnswl -q ADDRESS [NAME] [-s SENDER] [-r RECIPIENT] [-H HELO] [-R PTR]\n"
+		"                [-c FILE]\n"
 		"                                        ask every list, show the score\n"
 		"       dnswl -C stats|lists|dump|purge|forget-failures [-c FILE]\n"
 		"                                         cache admin\n"
@@ -63,12 +65,13 @@ static void parse_args(int argc, char **argv, struct options *opts)
 		{"sender", required_argument, NULL, 's'},
 		{"helo", required_argument, NULL, 'H'},
 		{"reverse-name", required_argument, NULL, 'R'},
+		{"recipient", required_argument, NULL, 'r'},
 		{NULL, 0, NULL, 0},
 	};
 	int ch;
 
 	opts->cfg_path = DEFAULT_CFG;
-	while ((ch = getopt_long(argc, argv, "c:nq:C:vVhs:H:R:", longs, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:nq:C:vVhs:H:R:r:", longs, NULL)) != -1) {
 		switch (ch) {
 		case 'c': opts->cfg_path = optarg; break;
 		case 'n': opts->mode = MODE_CHECK; break;
@@ -78,6 +81,7 @@ static void parse_args(int argc, char **argv, struct options *opts)
 		case 's': opts->sender = optarg; break;
 		case 'H': opts->helo = optarg; break;
 		case 'R': opts->reverse = optarg; break;
+		case 'r': opts->recipient = optarg; break;
 		case 'V': printf("dnswl %s\n", PACKAGE_VERSION); exit(0);
 		default: usage();
 		}
@@ -89,8 +93,8 @@ static void parse_args(int argc, char **argv, struct options *opts)
 		opts->rest = argv + optind;
 		optind = argc;
 	}
-	if (optind != argc || ((opts->sender || opts->helo || opts->reverse)
-				 && opts->mode != MODE_QUERY))
+	if (optind != argc || ((opts->sender || opts->helo || opts->reverse
+				  || opts->recipient) && opts->mode != MODE_QUERY))
 		usage();
 }
 
@@ -158,7 +162,7 @@ static void query_settings(struct config *cfg)
 static int run_query(const struct config *cfg, const struct options *opts)
 {
 	struct client c = {opts->arg, opts->name, opts->reverse ? opts->reverse : opts->name,
-		opts->helo, opts->sender, NULL};
+		opts->helo, opts->sender, opts->recipient};
 	struct lookup_ctx ctx;
 	char err[256];
 	int status;

@@ -127,20 +127,25 @@ static void query_sum(const struct config *cfg, const struct decision *d)
 	printf("%s\n", d->would_reject && cfg->dry_run ? " (dry_run: not rejected)" : "");
 }
 
-/* query_client_line - the names asked about, control bytes replaced */
+/* query_field - pre, value with control bytes replaced, post (no value: nothing) */
+static void query_field(const char *pre, const char *value, const char *post)
+{
+	char shown[2 * DNS_NAME_MAX];
+
+	if (value == NULL)
+		return;
+	str_printable(shown, sizeof(shown), value);
+	printf("%s%s%s", pre, shown, post);
+}
+
+/* query_client_line - the names asked about */
 static void query_client_line(const struct client *c)
 {
-	char addr[128], name[DNS_NAME_MAX + 8], helo[DNS_NAME_MAX + 8], sender[2 * DNS_NAME_MAX];
-
-	str_printable(addr, sizeof(addr), c->address);
-	str_printable(name, sizeof(name), c->name ? c->name : "unknown");
-	str_printable(helo, sizeof(helo), c->helo ? c->helo : "");
-	str_printable(sender, sizeof(sender), c->sender ? c->sender : "");
-	printf("client %s name %s", addr, name);
-	if (c->helo)
-		printf(" helo %s", helo);
-	if (c->sender)
-		printf(" sender <%s>", sender);
+	query_field("client ", c->address, "");
+	query_field(" name ", c->name ? c->name : "unknown", "");
+	query_field(" helo ", c->helo, "");
+	query_field(" sender <", c->sender, ">");
+	query_field(" recipient <", c->recipient, ">");
 	printf("\n");
 }
 

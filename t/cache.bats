@@ -15,20 +15,18 @@ DWL='dwl:dwl.test:127.0.2 / -5'
 FROM=a@example.com
 TO=b@example.org
 
+load 'lib/common'
+
 setup_file() {
-	load 'lib/dnstest'
-	dnstest_start "$BATS_TEST_DIRNAME/data/lists.testns"
+	dnstest_file_start
 }
 
 teardown_file() {
-	load 'lib/dnstest'
-	dnstest_stop
+	dnstest_file_stop
 }
 
 setup() {
-	load 'lib/common'
-	load 'lib/dnstest'
-	common_setup
+	dnstest_test_setup
 	CACHE=$T/cache/dnswl.cache
 	OWN_SERVER=
 	# Every dnswl of this file sees a frozen clock (t/lib/clock.bash), so
@@ -453,9 +451,9 @@ refused_case() {
 	coproc DNSWL_RUNNING { exec "$DNSWL" -c "$CFG" 2>/dev/null; }
 	for i in 1 2 3; do
 		policy_request 192.0.2.2 mx.example.com "$FROM" "$TO" >&"${DNSWL_RUNNING[1]}"
-		read -r -t 30 line <&"${DNSWL_RUNNING[0]}" || fail "no reply $i"
+		read -r -t "$(scaled 30)" line <&"${DNSWL_RUNNING[0]}" || fail "no reply $i"
 		[[ $line == action=OK ]] || fail "reply $i: $line"
-		read -r -t 30 line <&"${DNSWL_RUNNING[0]}"
+		read -r -t "$(scaled 30)" line <&"${DNSWL_RUNNING[0]}"
 	done
 	# three requests, two lists each, all from the cache; the process still runs
 	kill -0 "$DNSWL_RUNNING_PID" || fail "dnswl exited early"

@@ -93,6 +93,46 @@ all_checks() {
 	refute_decision "dynamic_client"
 }
 
+# dynamic_is ADDRESS NAME fired|clear - dynamic_client's verdict for the
+# client ADDRESS whose reverse name is NAME (all_checks, only it scoring)
+dynamic_is() {
+	run_policy "$1" "$2" "$FROM" "$TO" helo_name=x.isp.chk
+	if [[ $3 == fired ]]; then
+		assert_decision " dynamic_client=+2.0 " " total=2.0 "
+	else
+		assert_decision " total=0.0 "
+		refute_decision "dynamic_client"
+	fi
+}
+
+@test "dynamic_client on IPv6: the address's hex groups or nibbles in the name fire" {
+	all_checks checks.no_client_name=0 checks.helo_mismatch=0 checks.sender_bad_domain=0
+	dynamic_is 2001:db8::62 2001-db8-0-0-0-0-0-62.isp.chk fired
+	dynamic_is 2001:db8::62 2001-0db8-0000-0000-0000-0000-0000-0062.isp.chk fired
+	dynamic_is 2001:db8::62 2001-db8--62.isp.chk fired
+	dynamic_is 2001:db8::62 host.2001.db8.0.0.0.0.0.62.isp.chk fired
+	dynamic_is 2001:db8:1:2:a:b:c:d 2001-DB8-1-2-A-B-C-D.isp.chk fired
+	dynamic_is 2001:db8::62 p20010db8000000000000000000000062.isp.chk fired
+	dynamic_is 2001:db8::62 \
+		2.6.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.isp.chk fired
+	dynamic_is ::ffff:192.0.2.90 192-0-2-90.isp.chk fired
+	# the word patterns apply to both families
+	dynamic_is 2001:db8::62 pool-7.isp.chk fired
+}
+
+@test "dynamic_client on IPv6: a static server, a prefix, another address do not fire" {
+	all_checks checks.no_client_name=0 checks.helo_mismatch=0 checks.sender_bad_domain=0
+	dynamic_is 2001:db8::62 mail-2001-db8--62.isp.chk clear
+	dynamic_is 2001:db8::62 static.p20010db8000000000000000000000062.isp.chk clear
+	dynamic_is 2001:db8::62 host62.isp.chk clear
+	dynamic_is 2001:db8::62 2001-db8-0-0.isp.chk clear
+	dynamic_is 2001:db8::62 2001-db8--63.isp.chk clear
+	dynamic_is 2001:db8::62 1-2001-db8--62.isp.chk clear
+	dynamic_is 2001:db8::62 2001-db8--62-1.isp.chk clear
+	dynamic_is 2001:db8::62 p20010db8000000000000000000000063.isp.chk clear
+	dynamic_is 2001:db8:1:2:a:b:c:d 2001-db8-1-2-a--b-c-d.isp.chk clear
+}
+
 @test "helo_ip_literal: another address fires, the client's own does not" {
 	write_cfg checks.helo_ip_literal=3 checks.helo_invalid=4
 	run_policy 192.0.2.62 host.other.chk "$FROM" "$TO" helo_name='[10.0.0.1]'
@@ -238,6 +278,23 @@ all_checks() {
 	assert_output --partial 'check sender_bad_domain: fired, score 6.0'
 	assert_output --partial 'check no_client_name: clear'
 	assert_output --partial 'total: +4.0 (helo_invalid) +6.0 (sender_bad_domain) = 10.0; no reject_score'
+}
+
+@test "dnswl -q -r RECIPIENT: sender_is_recipient fires, clear, n/a without one" {
+	write_cfg checks.sender_is_recipient=7
+	run_dnswl -q 192.0.2.62 host.other.chk -s a@company.chk -r A@Company.chk
+	assert_success
+	assert_output --partial 'client 192.0.2.62 name host.other.chk sender <a@company.chk> recipient <A@Company.chk>'
+	assert_output --partial 'check sender_is_recipient: fired, score 7.0'
+	assert_output --partial 'total: +7.0 (sender_is_recipient) = 7.0'
+	run_dnswl -q 192.0.2.62 host.other.chk --sender a@company.chk --recipient b@company.chk
+	assert_success
+	assert_output --partial 'check sender_is_recipient: clear'
+	run_dnswl -q 192.0.2.62 host.other.chk -s a@company.chk
+	assert_output --partial 'check sender_is_recipient: n/a'
+	run dnswl_cmd -r a@company.chk -c "$CFG"
+	assert_failure 2
+	assert_output --partial 'usage:'
 }
 
 # --- SPF ---------------------------------------------------------------------------

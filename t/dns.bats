@@ -16,20 +16,18 @@ SWL='swl:swl.test:127.0.10 / -20, 127.0.2 / -8, 127.0.2.1 / -2'
 FROM=a@example.com
 TO=b@example.org
 
+load 'lib/common'
+
 setup_file() {
-	load 'lib/dnstest'
-	dnstest_start "$BATS_TEST_DIRNAME/data/lists.testns"
+	dnstest_file_start
 }
 
 teardown_file() {
-	load 'lib/dnstest'
-	dnstest_stop
+	dnstest_file_stop
 }
 
 setup() {
-	load 'lib/common'
-	load 'lib/dnstest'
-	common_setup
+	dnstest_test_setup
 }
 
 # --- the fixture itself ---------------------------------------------------

@@ -7,20 +7,18 @@
 #
 # Run: make check TESTS=t/dns_delay.bats     (in the build dir)
 
+load 'lib/common'
+
 setup_file() {
-	load 'lib/dnstest'
-	dnstest_start "$BATS_TEST_DIRNAME/data/lists.testns"
+	dnstest_file_start
 }
 
 teardown_file() {
-	load 'lib/dnstest'
-	dnstest_stop
+	dnstest_file_stop
 }
 
 setup() {
-	load 'lib/common'
-	load 'lib/dnstest'
-	common_setup
+	dnstest_test_setup
 	ASKS=()
 	dnsdelay_find >/dev/null || skip "t/dns_delay not built"
 }
@@ -36,10 +34,10 @@ ask() {
 	dig @127.0.0.1 -p "$DNS_PORT" +tries=1 +short "$@" "$name" A
 }
 
-# ask_bg NAME FILE - ask in the background (20 s per try), answers in
+# ask_bg NAME FILE - ask in the background (20 s per try, scaled), answers in
 # FILE; wait_asks waits for these (a bare `wait` would wait for the proxy)
 ask_bg() {
-	dig @127.0.0.1 -p "$DNS_PORT" +tries=1 +time=20 +short "$1" A >"$2" 2>&1 3>&- &
+	dig @127.0.0.1 -p "$DNS_PORT" +tries=1 +time="$(scaled 20)" +short "$1" A >"$2" 2>&1 3>&- &
 	ASKS+=($!)
 }
 wait_asks() {
@@ -48,10 +46,10 @@ wait_asks() {
 	ASKS=()
 }
 
-# wait_log REGEX - wait (<= 20 s) until the proxy's log has a matching line
+# wait_log REGEX - wait (<= 20 s, scaled) until the proxy's log has a matching line
 wait_log() {
 	local i
-	for ((i = 0; i < 400; i++)); do
+	for ((i = 0; i < $(scaled 400); i++)); do
 		grep -Eq "$1" "$DNSDELAY_LOG" && return 0
 		sleep 0.05
 	done
@@ -61,9 +59,9 @@ wait_log() {
 @test "dns_delay: a delayed answer and an NXDOMAIN pass through unchanged" {
 	dnsdelay_start -D 200
 	[[ $DNS_PORT != "$DNSTEST_PORT" ]]
-	run ask 1.2.0.192.d7.test +time=5
+	run ask 1.2.0.192.d7.test +time="$(scaled 5)"
 	assert_output 127.0.0.2
-	run dig @127.0.0.1 -p "$DNS_PORT" +tries=1 +time=5 20.2.0.192.d7.test A
+	run dig @127.0.0.1 -p "$DNS_PORT" +tries=1 +time="$(scaled 5)" 20.2.0.192.d7.test A
 	assert_output --partial 'status: NXDOMAIN'
 	assert_output --partial 'hostmaster.d7.test. 1 3600 600 86400 4'
 	run grep -c '^query [0-9.a-z]*\.d7\.test A inflight=1$' "$DNSDELAY_LOG"
@@ -73,7 +71,7 @@ wait_log() {
 @test "dns_delay: the longest matching zone decides, case-insensitively" {
 	# test. would hold answers for 10 minutes; d1.test overrides it
 	dnsdelay_start -d test=600000 -d D1.Test.=0
-	run ask 1.2.0.192.d1.TEST +time=5
+	run ask 1.2.0.192.d1.TEST +time="$(scaled 5)"
 	assert_output 127.0.0.2
 	run ask 1.2.0.192.d2.test +time=1
 	assert_output --partial 'timed out'
@@ -88,7 +86,7 @@ wait_log() {
 	# two in flight: both held (the barrier has not let anything go)
 	refute grep -q barrier "$DNSDELAY_LOG"
 	[[ ! -s $T/a1 && ! -s $T/a2 ]]
-	run ask 1.2.0.192.d3.test +time=20
+	run ask 1.2.0.192.d3.test +time="$(scaled 20)"
 	assert_output 127.0.0.2
 	wait_asks
 	run cat "$T/a1" "$T/a2"

@@ -4,15 +4,16 @@
  * front of ldns-testns and holds each reply for a per-zone delay.
  *
  * usage: dns_delay -u UPSTREAM_PORT [-p LISTEN_PORT] [-D DEFAULT_MS]
- *                  [-d ZONE=MS]... [-b N] [-l LOGFILE]
+ *                  [-d ZONE=MS]... [-b N] [-B MS] [-l LOGFILE]
  *
  * Listens on 127.0.0.1:LISTEN_PORT (absent or 0: any free port), forwards
  * every query to 127.0.0.1:UPSTREAM_PORT and sends the reply to the client
  * DELAY ms after the query arrived, DELAY being the one of the longest -d
  * zone the query name is in or under (case-insensitive), else -D (0).
  * -b N holds every reply until N queries are in flight at once, then lets
- * them go, each at its own time; after 30 s without that it lets them go
- * anyway and logs "barrier timeout".  The barrier is used once.
+ * them go, each at its own time; after -B MS (30000: a bound that only
+ * stops a hung test; the bats helpers scale it) without that it lets them
+ * go anyway and logs "barrier timeout".  The barrier is used once.
  * Prints "Listening on port N" on stdout when ready.  The log (-l) gets
  * "query NAME TYPE inflight=K" per query and "max_inflight=N" on each new
  * maximum.  Single-threaded (poll); at most MAX_PENDING queries are held,
@@ -44,7 +45,7 @@
 #define MAX_ZONES 64
 #define MAX_DELAY_MS 600000
 #define UPSTREAM_MS 10000	/* forget a query upstream left unanswered */
-#define BARRIER_MS 30000
+#define BARRIER_MS 30000	/* -B default */
 
 enum slot_state { FREE, FORWARDED, HELD };
 
@@ -69,6 +70,7 @@ static int nzones, inflight, max_inflight;
 static long long default_ms;
 static int barrier_n;			/* 0: no barrier (or spent) */
 static long long barrier_start = -1;
+static long long barrier_ms = BARRIER_MS;	/* -B */
 static FILE *log_fp;
 
 /* die - print a message to stderr and exit 1 (start-up errors only) */
@@ -329,10 +331,10 @@ static void on_reply(int up)
 	s->state = HELD;
 }
 
-/* barrier_check - let the barrier go after BARRIER_MS */
+/* barrier_check - let the barrier go after barrier_ms */
 static void barrier_check(long long now)
 {
-	if (barrier_n > 0 && barrier_start >= 0 && now - barrier_start >= BARRIER_MS) {
+	if (barrier_n > 0 && barrier_start >= 0 && now - barrier_start >= barrier_ms) {
 		logline("barrier timeout inflight=%d", inflight);
 		barrier_n = 0;
 	}
@@ -374,8 +376,8 @@ static int run_due(int lfd, long long now)
 		else if (due(s) < next)
 			next = due(s);
 	}
-	if (barrier_n > 0 && barrier_start >= 0 && barrier_start + BARRIER_MS < next)
-		next = barrier_start + BARRIER_MS;
+	if (barrier_n > 0 && barrier_start >= 0 && barrier_start + barrier_ms < next)
+		next = barrier_start + barrier_ms;
 	return next == LLONG_MAX ? -1 : (int)(next - now);
 }
 
@@ -400,7 +402,7 @@ static void serve(int lfd, int up)
 static void usage(void)
 {
 	fputs("usage: dns_delay -u UPSTREAM_PORT [-p LISTEN_PORT] [-D DEFAULT_MS]"
-	      " [-d ZONE=MS]... [-b N] [-l LOGFILE]\n", stderr);
+	      " [-d ZONE=MS]... [-b N] [-B MS] [-l LOGFILE]\n", stderr);
 	exit(2);
 }
 
@@ -409,13 +411,14 @@ static int options(int argc, char **argv, int *listen_port)
 {
 	int c, upstream = 0;
 
-	while ((c = getopt(argc, argv, "u:p:D:d:b:l:")) != -1) {
+	while ((c = getopt(argc, argv, "u:p:D:d:b:B:l:")) != -1) {
 		switch (c) {
 		case 'u': upstream = (int)parse_num(optarg, 1, 65535, "-u"); break;
 		case 'p': *listen_port = (int)parse_num(optarg, 0, 65535, "-p"); break;
 		case 'D': default_ms = parse_num(optarg, 0, MAX_DELAY_MS, "-D"); break;
 		case 'd': add_zone(optarg); break;
 		case 'b': barrier_n = (int)parse_num(optarg, 1, MAX_PENDING, "-b"); break;
+		case 'B': barrier_ms = parse_num(optarg, 1, 100 * MAX_DELAY_MS, "-B"); break;
 		case 'l':
 			if ((log_fp = fopen(optarg, "a")) == NULL)
 				die("%s: %s", optarg, strerror(errno));

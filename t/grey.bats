@@ -20,18 +20,17 @@ FROM=news+1234@lists.example
 TO=user@example.org
 DEFER='DEFER_IF_PERMIT 4.2.0 Greylisted, please try again later'
 
+load 'lib/common'
+
 setup_file() {
-	load 'lib/dnstest'
-	dnstest_start "$BATS_TEST_DIRNAME/data/lists.testns"
+	dnstest_file_start
 }
 
 teardown_file() {
-	load 'lib/dnstest'
-	dnstest_stop
+	dnstest_file_stop
 }
 
 setup() {
-	load 'lib/common'
 	common_setup
 	CACHE=$T/cache/dnswl.cache
 	clock_at 0

@@ -13,21 +13,19 @@
 FROM=a@example.com
 TO=b@example.org
 
+load 'lib/common'
+
 setup_file() {
-	load 'lib/dnstest'
-	dnstest_start "$BATS_TEST_DIRNAME/data/lists.testns"
+	dnstest_file_start
 }
 
 teardown_file() {
-	load 'lib/dnstest'
-	dnstest_stop
+	dnstest_file_stop
 }
 
 setup() {
-	load 'lib/common'
-	load 'lib/dnstest'
+	dnstest_test_setup
 	load 'lib/clock'
-	common_setup
 }
 
 # probed - write_cfg with probing on (write_cfg's default is off)

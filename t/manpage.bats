@@ -246,7 +246,7 @@ exits() {
 	local want=$1 rc=0
 	shift
 	grep -qx "$want" <<<"$CODES" || fail "status $want is not in EXIT STATUS"
-	timeout 60 "$DNSWL" "$@" <"${IN:-/dev/null}" >"$OUT_FILE" 2>"$ERR_FILE" || rc=$?
+	timeout "$(scaled 60)" "$DNSWL" "$@" <"${IN:-/dev/null}" >"$OUT_FILE" 2>"$ERR_FILE" || rc=$?
 	((rc == want)) ||
 		fail "dnswl $* exited $rc, not $want: $(cat "$ERR_FILE")"
 }

@@ -15,20 +15,18 @@
 FROM=a@example.com
 TO=b@example.org
 
+load 'lib/common'
+
 setup_file() {
-	load 'lib/dnstest'
-	dnstest_start "$BATS_TEST_DIRNAME/data/lists.testns"
+	dnstest_file_start
 }
 
 teardown_file() {
-	load 'lib/dnstest'
-	dnstest_stop
+	dnstest_file_stop
 }
 
 setup() {
-	load 'lib/common'
-	load 'lib/dnstest'
-	common_setup
+	dnstest_test_setup
 	dnsdelay_find >/dev/null || skip "t/dns_delay not built"
 }
 

@@ -11,19 +11,18 @@
 # Requests go to the test DNS server (t/lib/dnstest.bash), so requests
 # that reach a list get answers.
 
+load 'lib/common'
+
 setup_file() {
-	load 'lib/dnstest'
-	dnstest_start "$BATS_TEST_DIRNAME/data/lists.testns"
+	dnstest_file_start
 	export ROBUST_SEED=${ROBUST_SEED:-20261201} ROBUST_CASES=${ROBUST_CASES:-264}
 }
 
 teardown_file() {
-	load 'lib/dnstest'
-	dnstest_stop
+	dnstest_file_stop
 }
 
 setup() {
-	load 'lib/common'
 	common_setup
 	GEN=$(robust_tool robust_gen) || fail "$GEN"
 	TMO=$(scaled "${DNSWL_TEST_TIMEOUT:-60}")
@@ -164,7 +163,7 @@ serve_broken() {
 	((${#ids[@]} > 0)) || fail "no refused config among the first 120 of seed $ROBUST_SEED"
 	"$sink" "$T/log.sock" "$T/syslog" >"$T/sink.out" 2>&1 3>&- &
 	pid=$!
-	wait_for 100 grep -q ready "$T/sink.out" || fail "syslog_sink: $(cat "$T/sink.out")"
+	wait_for "$(scaled 100)" grep -q ready "$T/sink.out" || fail "syslog_sink: $(cat "$T/sink.out")"
 	policy_request 192.0.2.2 unknown s@example.com r@example.org >"$T/request"
 	export DNSWL T
 	if ! with_syslog bash -c "$(declare -f serve_broken); serve_broken ${ids[*]}" >"$T/rcs" 2>&1; then
@@ -172,7 +171,7 @@ serve_broken() {
 		skip "cannot make a private /dev/log: $(cat "$T/rcs")"
 	fi
 	# syslog(3) datagrams: wait until the sink has written one per process
-	wait_for 200 test "$(grep -c 'fatal: ' "$T/syslog")" -ge "${#ids[@]}" || true
+	wait_for "$(scaled 200)" test "$(grep -c 'fatal: ' "$T/syslog")" -ge "${#ids[@]}" || true
 	kill "$pid"
 	wait "$pid" || true
 	while read -r id rc; do

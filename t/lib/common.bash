@@ -44,6 +44,30 @@ dnswl_find() {
 	printf '%s\n' "$PWD/src/dnswl"
 }
 
+# --- files that ask the test DNS server (t/lib/dnstest.bash) -------------------
+# Such a file loads this one at its top (so that setup_file has it) and has
+#   setup_file()    { dnstest_file_start [DATA]; }    # t/data/DATA (lists.testns)
+#   teardown_file() { dnstest_file_stop; }
+#   setup()         { dnstest_test_setup; ...its own setup...; }
+
+# dnstest_file_start [DATA] - setup_file: the test DNS server on t/data/DATA.
+dnstest_file_start() {
+	load "$BATS_TEST_DIRNAME/lib/dnstest"
+	dnstest_start "$BATS_TEST_DIRNAME/data/${1:-lists.testns}"
+}
+
+# dnstest_file_stop - teardown_file: stop the server of dnstest_file_start.
+dnstest_file_stop() {
+	load "$BATS_TEST_DIRNAME/lib/dnstest"
+	dnstest_stop
+}
+
+# dnstest_test_setup - setup: the dnstest helpers, then common_setup.
+dnstest_test_setup() {
+	load "$BATS_TEST_DIRNAME/lib/dnstest"
+	common_setup
+}
+
 # common_setup - per-test variables; fails when there is no binary.
 common_setup() {
 	DNSWL=$(dnswl_find)

@@ -17,6 +17,8 @@
 # for the server to say it listens.
 
 : "${DNSTEST_PROBE=ready.dnstest}"
+# shellcheck source=clock.bash
+. "${BASH_SOURCE[0]%/*}/clock.bash"	# scaled: setup_file loads only this
 : "${DNSTEST_TRIES:=5}"
 
 # dnstest_need - skip the calling test (file) when the server tools are missing.
@@ -60,10 +62,10 @@ _dnstest_spawn() {
 	DNSTEST_PID=$!
 }
 
-# _dnstest_wait_port - wait (<= 5 s) for "Listening on port N"; sets DNS_PORT.
+# _dnstest_wait_port - wait (<= 5 s, scaled) for "Listening on port N"; sets DNS_PORT.
 _dnstest_wait_port() {
 	local i
-	for ((i = 0; i < 100; i++)); do
+	for ((i = 0; i < $(scaled 100); i++)); do
 		DNS_PORT=$(sed -n 's/^Listening on port \([0-9][0-9]*\).*/\1/p' "$DNSTEST_LOG" 2>/dev/null)
 		[[ -n $DNS_PORT ]] && return 0
 		# a dead child stays a zombie (kill -0 succeeds): read its log
@@ -74,11 +76,11 @@ _dnstest_wait_port() {
 	return 1
 }
 
-# _dnstest_wait_answer - wait (<= ~5 s) until the probe name resolves.
+# _dnstest_wait_answer - wait (<= ~11 s, scaled) until the probe name resolves.
 _dnstest_wait_answer() {
 	local i
 	[[ -z $DNSTEST_PROBE ]] && return 0
-	for ((i = 0; i < 10; i++)); do
+	for ((i = 0; i < $(scaled 10); i++)); do
 		if dig @127.0.0.1 -p "$DNS_PORT" +tries=1 +time=1 +short \
 			"$DNSTEST_PROBE" A 2>/dev/null | grep -q '^[0-9]'; then
 			return 0
@@ -150,7 +152,9 @@ dnsdelay_start() {
 	: >"$DNSDELAY_LOG"
 	: >"$dir/dns_delay.out"
 	DNSTEST_PORT=$DNS_PORT
-	"$prog" -u "$DNSTEST_PORT" -l "$DNSDELAY_LOG" "$@" >"$dir/dns_delay.out" 2>&1 </dev/null 3>&- &
+	# its barrier bound (-B) only stops a hung test: scaled
+	"$prog" -u "$DNSTEST_PORT" -l "$DNSDELAY_LOG" -B "$(scaled 30000)" "$@" \
+		>"$dir/dns_delay.out" 2>&1 </dev/null 3>&- &
 	DNSDELAY_PID=$!
 	if ! _dnsdelay_wait_port "$dir/dns_delay.out" ||
 		! _dnsdelay_wait_answer "$probe"; then
@@ -162,10 +166,10 @@ dnsdelay_start() {
 	export DNS_PORT DNSTEST_PORT DNSDELAY_PID DNSDELAY_LOG
 }
 
-# _dnsdelay_wait_port OUT - wait (<= 5 s) for "Listening on port N"; sets DNS_PORT.
+# _dnsdelay_wait_port OUT - wait (<= 5 s, scaled) for "Listening on port N"; sets DNS_PORT.
 _dnsdelay_wait_port() {
 	local i port
-	for ((i = 0; i < 100; i++)); do
+	for ((i = 0; i < $(scaled 100); i++)); do
 		port=$(sed -n 's/^Listening on port \([0-9][0-9]*\).*/\1/p' "$1" 2>/dev/null)
 		[[ -n $port ]] && { DNS_PORT=$port; return 0; }
 		kill -0 "$DNSDELAY_PID" 2>/dev/null || return 1
@@ -175,11 +179,11 @@ _dnsdelay_wait_port() {
 }
 
 # _dnsdelay_wait_answer NAME - the probe name resolves through the proxy
-# (tries of 10 s each, so -D delays of several seconds pass); "" skips.
+# (3 tries, scaled, of 10 s each, so -D delays of several seconds pass); "" skips.
 _dnsdelay_wait_answer() {
 	local i
 	[[ -z $1 ]] && return 0
-	for ((i = 0; i < 3; i++)); do
+	for ((i = 0; i < $(scaled 3); i++)); do
 		dig @127.0.0.1 -p "$DNS_PORT" +tries=1 +time=10 +short "$1" A 2>/dev/null |
 			grep -q '^[0-9]' && return 0
 		kill -0 "$DNSDELAY_PID" 2>/dev/null || return 1

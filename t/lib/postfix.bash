@@ -248,7 +248,7 @@ smtp_rcpt() {
 	shift 4
 	to=$(IFS=,; echo "$*")
 	swaks --server "127.0.0.1:$port" --xclient-addr "$addr" --xclient-name "$name" \
-		--from "$from" --to "$to" --quit-after RCPT --timeout 60 2>&1 |
+		--from "$from" --to "$to" --quit-after RCPT --timeout "$(scaled 60)" 2>&1 |
 		awk '/^ -> RCPT TO:/ { r = $3; sub(/^TO:</, "", r); sub(/>$/, "", r); next }
 		     r != "" && /^<(-|\*\*) +[0-9][0-9][0-9] / { sub(/^<(-|\*\*) +/, ""); print r ": " $0; r = "" }'
 }
@@ -257,7 +257,7 @@ smtp_rcpt() {
 # message; prints swaks's transcript
 smtp_send() {
 	swaks --server "127.0.0.1:$1" --xclient-addr "$2" --xclient-name "$3" \
-		--from "$4" --to "$5" --header "Subject: dnswl e2e" --timeout 60 2>&1
+		--from "$4" --to "$5" --header "Subject: dnswl e2e" --timeout "$(scaled 60)" 2>&1
 }
 
 # maillog_count REGEX / syslog_count REGEX - lines matching an ERE

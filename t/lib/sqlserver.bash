@@ -31,6 +31,8 @@ DNSWL_DB_PASSWORD=${DNSWL_DB_PASSWORD:-dnswl-test-pw}
 
 # shellcheck source=port.bash
 . "${BASH_SOURCE[0]%/*}/port.bash"
+# shellcheck source=clock.bash
+. "${BASH_SOURCE[0]%/*}/clock.bash"
 
 # _as_owner CMD... - run CMD as the server's owner (root cannot run the servers)
 _as_owner() {
@@ -101,7 +103,7 @@ db_server_stop() {
 	case $DB_BACKEND in
 	pgsql) _as_owner "$(_pg_bin pg_ctl)" -D "$DB_DIR/data" -m immediate stop >/dev/null 2>&1 || true ;;
 	mysql) [[ -f $DB_DIR/pid ]] && kill "$(cat "$DB_DIR/pid")" 2>/dev/null
-		for _ in $(seq 1 100); do [[ -f $DB_DIR/pid ]] || break; sleep 0.1; done ;;
+		for _ in $(seq 1 "$(scaled 100)"); do [[ -f $DB_DIR/pid ]] || break; sleep 0.1; done ;;
 	esac
 	rm -rf "$DB_DIR"
 }
@@ -114,7 +116,7 @@ _pg_start() {
 	_as_owner "$(_pg_bin initdb)" -D "$DB_DIR/data" -U admin --auth-local=trust \
 		--auth-host=scram-sha-256 --pwfile="$DB_DIR/pw" -E UTF8 --no-locale \
 		>"$DB_DIR/initdb.log" 2>&1 || { cat "$DB_DIR/initdb.log" >&3; return 1; }
-	_as_owner "$(_pg_bin pg_ctl)" -D "$DB_DIR/data" -l "$DB_DIR/server.log" -w -t 30 \
+	_as_owner "$(_pg_bin pg_ctl)" -D "$DB_DIR/data" -l "$DB_DIR/server.log" -w -t "$(scaled 30)" \
 		-o "-p $DB_PORT -k $DB_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" \
 		start >/dev/null || { cat "$DB_DIR/server.log" >&3; return 1; }
 	_pg_psql postgres "CREATE ROLE dnswl LOGIN PASSWORD '$DNSWL_DB_PASSWORD'" >/dev/null
@@ -139,7 +141,7 @@ _my_start() {
 		--port="$DB_PORT" --bind-address=127.0.0.1 --skip-name-resolve --pid-file="$DB_DIR/pid" \
 		--log-error="$DB_DIR/server.log" --innodb-buffer-pool-size=32M \
 		--innodb-flush-log-at-trx-commit=0 --skip-log-bin </dev/null >/dev/null 2>&1 &
-	for _ in $(seq 1 300); do
+	for _ in $(seq 1 "$(scaled 300)"); do
 		mariadb-admin --no-defaults --socket="$DB_DIR/sock" -uroot ping >/dev/null 2>&1 && break
 		sleep 0.1
 	done
