@@ -235,6 +235,7 @@ void cache_attach(struct cache *c, void *map, const struct cache_geom *g)
 	c->slots = (struct cache_slot *)(c->map + g->slot_off);
 	c->lists = (struct cache_lrec *)(c->map + g->list_off);
 	c->health = (struct cache_hrec *)(c->map + g->health_off);
+	c->dslots = (struct cache_dslot *)(c->map + g->data_off);
 	c->seed = c->hdr->seed;
 }
 
@@ -420,4 +421,20 @@ void cache_bucket_unlock(const struct cache *c, uint32_t b)
 	uint64_t len = (uint64_t)CACHE_WAYS * CACHE_SLOT_SIZE;
 
 	cache_unlock(c, c->geom.slot_off + b * len, len);
+}
+
+/* cache_dbucket_lock - lock the byte range of one data bucket */
+bool cache_dbucket_lock(const struct cache *c, uint32_t b, int wait_ms)
+{
+	uint64_t len = (uint64_t)CACHE_WAYS * CACHE_DSLOT_SIZE;
+
+	return cache_lock(c, c->geom.data_off + b * len, len, wait_ms);
+}
+
+/* cache_dbucket_unlock - unlock one data bucket */
+void cache_dbucket_unlock(const struct cache *c, uint32_t b)
+{
+	uint64_t len = (uint64_t)CACHE_WAYS * CACHE_DSLOT_SIZE;
+
+	cache_unlock(c, c->geom.data_off + b * len, len);
 }

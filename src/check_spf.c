@@ -51,7 +51,7 @@ unsigned check_spf_queries(const struct config *cfg, const struct client *c,
 		lk->spf_domain[0] = '\0';
 		return 0;
 	}
-	q[0] = check_query("check:txt", lk->spf_domain, ns_t_txt, &lk->spf_txt, &lk->spf_rd);
+	q[0] = check_query(CHECK_ZONE_TXT, lk->spf_domain, ns_t_txt, &lk->spf_txt, &lk->spf_rd);
 	return 1;
 }
 
@@ -119,7 +119,7 @@ static void spf_fill_names(SPF_dns_rr_t *rr, const struct dns_rdata *rd, ns_type
 {
 	const char *p = rd->txt;
 
-	if (type == ns_t_mx) {
+	if (type == ns_t_mx || type == ns_t_ptr) {
 		for (unsigned i = 0; i < rd->nhost; i++)
 			if (!spf_put(rr, (int) i, rd->host[i], strlen(rd->host[i]) + 1))
 				return;
@@ -158,6 +158,13 @@ static long spf_ms(void)
 	return (long) ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+/* spf_zone - the cache pseudo-list of a query type */
+static const char *spf_zone(ns_type type)
+{
+	return type == ns_t_a ? CHECK_ZONE_A : type == ns_t_aaaa ? CHECK_ZONE_AAAA
+	    : type == ns_t_mx ? CHECK_ZONE_MX : type == ns_t_ptr ? CHECK_ZONE_PTR : CHECK_ZONE_TXT;
+}
+
 /* spf_lookup - libspf2 asks: answer through lookup_batch, within the bound */
 static SPF_dns_rr_t *spf_lookup(SPF_dns_server_t *s, const char *domain, ns_type type,
 				int should_cache)
@@ -166,7 +173,7 @@ static SPF_dns_rr_t *spf_lookup(SPF_dns_server_t *s, const char *domain, ns_type
 	static struct dns_rdata rd;
 	struct check_lookups *lk = spf_now.lk;
 	struct lookup_query q;
-	bool names = type == ns_t_mx || type == ns_t_txt;
+	bool names = type == ns_t_mx || type == ns_t_txt || type == ns_t_ptr;
 	long start;
 
 	(void) should_cache;
@@ -179,8 +186,7 @@ static SPF_dns_rr_t *spf_lookup(SPF_dns_server_t *s, const char *domain, ns_type
 		return SPF_dns_rr_new_init(s, domain, type, 0, TRY_AGAIN);
 	}
 	spf_now.asked++;
-	q = check_query(type == ns_t_a ? CHECK_ZONE_A : type == ns_t_aaaa ? CHECK_ZONE_AAAA
-			: "check:txt", domain, type, &res, names ? &rd : NULL);
+	q = check_query(spf_zone(type), domain, type, &res, names ? &rd : NULL);
 	start = spf_ms();
 	lookup_batch(spf_now.ctx, &q, 1);
 	spf_now.budget_ms -= spf_ms() - start;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * dns_query.c - one A, AAAA, MX or TXT query with a caller's own resolver state.
+ * dns_query.c - one A, AAAA, MX, PTR or TXT query with a caller's own resolver state.
  *
  * res_nmkquery + res_nsend rather than res_nquery: res_nquery hides the
  * rcode and the authority SOA, which we need to tell NXDOMAIN from
@@ -133,6 +133,19 @@ static bool dns_add_mx(ns_msg *msg, ns_rr *rr, struct dns_rdata *mx)
 	return true;
 }
 
+/* dns_add_ptr - one PTR record's name; false: malformed */
+static bool dns_add_ptr(ns_msg *msg, ns_rr *rr, struct dns_rdata *rd)
+{
+	char host[NS_MAXDNAME];
+
+	if (ns_name_uncompress(ns_msg_base(*msg), ns_msg_end(*msg), ns_rr_rdata(*rr), host,
+			       sizeof(host)) < 0 || host[0] == '\0')
+		return false;
+	if (rd->nhost < DNS_MAX_MX && strlen(host) < DNS_NAME_MAX && strcmp(host, ".") != 0)
+		str_copy(rd->host[rd->nhost++], DNS_NAME_MAX, host);
+	return true;
+}
+
 /* dns_add_txt - one TXT record, its strings joined; false: malformed */
 static bool dns_add_txt(ns_rr *rr, struct dns_rdata *rd)
 {
@@ -166,6 +179,8 @@ static bool dns_add_rr(ns_msg *msg, ns_rr *rr, int qtype, struct dns_answer *ans
 		return mx == NULL || dns_add_mx(msg, rr, mx);
 	if (qtype == ns_t_txt)
 		return mx == NULL || dns_add_txt(rr, mx);
+	if (qtype == ns_t_ptr)
+		return mx == NULL || dns_add_ptr(msg, rr, mx);
 	if (ns_rr_rdlen(*rr) != 4 * words)
 		return false;
 	if (ans->naddr + words > DNS_MAX_ADDRS)

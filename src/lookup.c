@@ -54,8 +54,9 @@ static bool lookup_local(struct lookup_ctx *ctx, const struct lookup_query *q, t
 	if (res->qname != q->qname)
 		str_copy(res->qname, sizeof(res->qname), q->qname);
 	memset(&res->answer, 0, sizeof(res->answer));
-	if (!q->fresh && q->mx == NULL
-	    && cache_get(ctx->cache, q->zone, q->qname, now, &res->answer, NULL)) {
+	if (!q->fresh && (q->mx == NULL
+			  ? cache_get(ctx->cache, q->zone, q->qname, now, &res->answer, NULL)
+			  : cache_get_data(ctx->cache, q->zone, q->qname, now, &res->answer, q->mx))) {
 		res->source = LOOKUP_CACHE;
 		return true;
 	}
@@ -74,8 +75,12 @@ static void lookup_record(struct lookup_ctx *ctx, const struct lookup_query *q, 
 
 	if (!q->check)
 		cache_list_result(ctx->cache, q->zone, ans->status, now);
-	if (!dns_failed(ans->status) && q->mx == NULL && !q->fresh)
+	if (dns_failed(ans->status) || q->fresh)
+		return;
+	if (q->mx == NULL)
 		cache_put(ctx->cache, q->zone, q->qname, ans, now);
+	else
+		cache_put_data(ctx->cache, q->zone, q->qname, ans, q->mx, q->qtype == ns_t_txt, now);
 }
 
 /* lookup_chunk - up to LOOKUP_CHUNK queries: local answers, then DNS */

@@ -41,8 +41,9 @@ struct lookup_ctx {
 
 /*
  * One query of a batch: the list's zone (or a check's pseudo-list name,
- * check.h) and qname in, the result out.  qtype 0 is ns_t_a.  An MX
- * query (mx set) is never cached here; a check's query (check set)
+ * check.h) and qname in, the result out.  qtype 0 is ns_t_a.  An MX,
+ * PTR or TXT query (mx set) is cached with its names or text (the
+ * cache's data slots, cache_get_data); a check's query (check set)
  * keeps no list health: one bad domain must not make a check skipped.
  */
 struct lookup_query {
