@@ -334,3 +334,67 @@ spf_cfg() {
 	assert_output --partial 'slow.chk. TXT'
 	refute_output --partial 'c.dead.test.'
 }
+
+@test "SPF ptr: passes for a client whose name (PTR, and its A back) is in the domain" {
+	spf_cfg
+	dnstest_mark
+	run_policy 192.0.2.71 mail.ptrspf.chk a@ptrspf.chk "$TO"
+	assert_decision " spf_pass=-1.0 " " total=-1.0 "
+	run dnstest_asked
+	assert_output --partial '71.2.0.192.in-addr.arpa. PTR'
+	assert_output --partial 'mail.ptrspf.chk. A'
+}
+
+@test "SPF ptr: fails for a name in another domain and for no name at all" {
+	spf_cfg
+	run_policy 192.0.2.80 out1.provider.chk a@ptrspf.chk "$TO"
+	assert_decision " spf_fail=+3.0 "
+	run_policy 192.0.2.62 host.other.chk a@ptrspf.chk "$TO"
+	assert_decision " spf_fail=+3.0 "
+}
+
+@test "SPF %{p}: the client's validated name in a macro" {
+	spf_cfg
+	run_policy 192.0.2.71 mail.ptrspf.chk a@ptrmacro.chk "$TO"
+	assert_decision " spf_pass=-1.0 "
+	run_policy 192.0.2.62 host.other.chk a@ptrmacro.chk "$TO"
+	assert_decision " spf_fail=+3.0 "
+}
+
+@test "a cached SPF evaluation asks no DNS at all (TXT, include:, mx, ptr cached)" {
+	spf_cfg cache.file="$T/cache.db" checks.sender_bad_domain=6
+	local r
+	for r in "192.0.2.80 a@company.chk" "192.0.2.70 a@mxspf.chk" "192.0.2.71 a@ptrspf.chk"; do
+		run_policy ${r% *} host.other.chk "${r#* }" "$TO"
+		assert_decision " spf_pass=-1.0 "
+	done
+	dnstest_mark
+	for r in "192.0.2.80 a@company.chk" "192.0.2.70 a@mxspf.chk" "192.0.2.71 a@ptrspf.chk"; do
+		run_policy ${r% *} host.other.chk "${r#* }" "$TO"
+		assert_decision " spf_pass=-1.0 "
+	done
+	run dnstest_asked
+	assert_output ''
+	run dnswl_cmd -C dump -c "$CFG"
+	assert_output --regexp '(^|
+)check:txt _spf.provider.chk txt:"v=spf1 ip4:192.0.2.80 ip4:192.0.2.60 ~all" '
+	assert_output --regexp '(^|
+)check:mx mxspf.chk names:mx.company.chk '
+	assert_output --regexp '(^|
+)check:ptr 71.2.0.192.in-addr.arpa names:mail.ptrspf.chk '
+	run dnswl_cmd -C stats -c "$CFG"
+	assert_output --regexp 'data entries: [1-9][0-9]*/[0-9]+ used'
+}
+
+@test "a negative SPF TXT answer (NXDOMAIN) is cached too" {
+	spf_cfg cache.file="$T/cache.db"
+	run_policy 192.0.2.62 host.other.chk a@none.chk "$TO"
+	assert_decision " spf_none=+0.5 "
+	dnstest_mark
+	run_policy 192.0.2.62 host.other.chk a@none.chk "$TO"
+	assert_decision " spf_none=+0.5 "
+	run dnstest_asked
+	assert_output ''
+	run dnswl_cmd -C dump -c "$CFG"
+	assert_output --partial 'check:txt none.chk NXDOMAIN '
+}
