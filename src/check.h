@@ -9,7 +9,7 @@
  * (helo_mismatch: the HELO's A/AAAA; sender_bad_domain: the sender
  * domain's MX, A and AAAA) put their queries into the request's one
  * lookup batch (check_queries); the MX hosts' addresses are a second,
- * bounded batch (check_finish, at most 2 * DNS_MAX_MX queries).  Their
+ * bounded batch within the same request deadline (lookup_begin) (check_finish, at most 2 * DNS_MAX_MX queries).  Their
  * answers are cached under the pseudo-lists CHECK_ZONE_A,
  * CHECK_ZONE_AAAA, CHECK_ZONE_MX, CHECK_ZONE_TXT and CHECK_ZONE_PTR (the
  * last three with their names or text, cache_get_data), and the sender
@@ -77,8 +77,8 @@ unsigned check_spf_queries(const struct config *cfg, const struct client *c,
 
 /*
  * check_spf - evaluate SPF (libspf2, its DNS through lookup_batch: the
- * cache and the pool, one lookup at a time, none once the lookups have
- * waited dns_timeout * dns_attempts seconds in all, or past
+ * cache and the pool, one lookup at a time, none once the request's
+ * deadline has passed (lookup_begin), after a timeout, or past
  * CHECK_SPF_MAX_LOOKUPS) and set the spf_*
  * results in out.  A temporary error or the bound: the enabled spf_*
  * checks fail.  Without libspf2: nothing.

@@ -98,6 +98,17 @@ bool dns_check_settings(const struct dns_settings *settings, char *err,
 bool dns_res_open(res_state res, const struct dns_settings *settings,
 		  char *err, size_t errsize);
 
+/*
+ * dns_res_limit - set *res's tries from the settings, cut to left_ms
+ * milliseconds when that is less than timeout * attempts (left_ms <= 0:
+ * not cut): fewer attempts, or one try of the whole seconds left (at
+ * least one second: the resolver counts in seconds).
+ */
+void dns_res_limit(res_state res, const struct dns_settings *settings, long left_ms);
+
+/* dns_now_ms - a monotonic clock in milliseconds (for deadlines). */
+long dns_now_ms(void);
+
 /* dns_res_close - free what dns_res_open() set up in *res. */
 void dns_res_close(res_state res);
 

@@ -15,6 +15,7 @@
 #include <resolv.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dns.h"
 #include "str.h"
@@ -71,6 +72,31 @@ bool dns_res_open(res_state res, const struct dns_settings *s, char *err, size_t
 	/* Lists live under our zones: no search list, no default domain. */
 	res->options &= ~(RES_DNSRCH | RES_DEFNAMES);
 	return true;
+}
+
+/* dns_res_limit - tries within the time left */
+void dns_res_limit(res_state res, const struct dns_settings *s, long left_ms)
+{
+	unsigned secs = left_ms <= 0 ? 0 : (unsigned)(left_ms / 1000);
+
+	res->retrans = (int) s->timeout;
+	res->retry = (int) s->attempts;
+	if (left_ms <= 0 || (unsigned long) secs >= (unsigned long) s->timeout * s->attempts)
+		return;
+	if (secs < s->timeout) {
+		res->retrans = secs < 1 ? 1 : (int) secs;
+		res->retry = 1;
+	} else
+		res->retry = (int) (secs / s->timeout);
+}
+
+/* dns_now_ms - monotonic milliseconds */
+long dns_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long) ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
 /* dns_res_close - release the resolver state */

@@ -398,3 +398,23 @@ spf_cfg() {
 	run dnswl_cmd -C dump -c "$CFG"
 	assert_output --partial 'check:txt none.chk NXDOMAIN '
 }
+
+@test "one deadline per request: an SPF follow-up or MX host step past it is not sent" {
+	dnsdelay_find >/dev/null || skip "t/dns_delay not built"
+	# bl.test's answer is held for ever (the proxy's longest delay), so its
+	# query waits out the request's whole bound (dns_timeout 1, one
+	# attempt): the SPF include: and the MX host's addresses, which come
+	# after the first batch, must not be sent at all
+	dnsdelay_start -d bl.test=600000
+	spf_cfg dns_timeout=1 dns_attempts=1 checks.sender_bad_domain=6 dnsbl:bl.test:127:2
+	dnstest_mark
+	run_policy 192.0.2.80 out1.provider.chk a@company.chk "$TO"
+	dnsdelay_stop
+	assert_decision " bl.test=timeout:dns " " sender_bad_domain=failed " \
+		" spf_pass=failed spf_fail=failed spf_softfail=failed spf_none=failed "
+	run dnstest_asked
+	assert_output --partial 'company.chk. TXT'
+	assert_output --partial 'company.chk. MX'
+	refute_output --partial '_spf.provider.chk.'
+	refute_output --partial 'mx.company.chk.'
+}
