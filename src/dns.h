@@ -101,8 +101,9 @@ bool dns_res_open(res_state res, const struct dns_settings *settings,
 /*
  * dns_res_limit - set *res's tries from the settings, cut to left_ms
  * milliseconds when that is less than timeout * attempts (left_ms <= 0:
- * not cut): fewer attempts, or one try of the whole seconds left (at
- * least one second: the resolver counts in seconds).
+ * not cut): fewer attempts, or one try of the seconds left (rounded to
+ * the nearest, at least one: the resolver counts in whole seconds, so a
+ * query may end up to a second past the deadline).
  */
 void dns_res_limit(res_state res, const struct dns_settings *settings, long left_ms);
 

@@ -77,7 +77,8 @@ bool dns_res_open(res_state res, const struct dns_settings *s, char *err, size_t
 /* dns_res_limit - tries within the time left */
 void dns_res_limit(res_state res, const struct dns_settings *s, long left_ms)
 {
-	unsigned secs = left_ms <= 0 ? 0 : (unsigned)(left_ms / 1000);
+	/* to the nearest second: a batch's jobs start a little after its deadline was set */
+	unsigned secs = left_ms <= 0 ? 0 : (unsigned)((left_ms + 500) / 1000);
 
 	res->retrans = (int) s->timeout;
 	res->retry = (int) s->attempts;
