@@ -166,9 +166,11 @@ static bool dns_add_ptr(ns_msg *msg, ns_rr *rr, struct dns_rdata *rd)
 	char host[NS_MAXDNAME];
 
 	if (ns_name_uncompress(ns_msg_base(*msg), ns_msg_end(*msg), ns_rr_rdata(*rr), host,
-			       sizeof(host)) < 0 || host[0] == '\0')
+			       sizeof(host)) < 0)
 		return false;
-	if (rd->nhost < DNS_MAX_MX && strlen(host) < DNS_NAME_MAX && strcmp(host, ".") != 0)
+	/* the root is no host name: not kept, the answer is still fine */
+	if (rd->nhost < DNS_MAX_MX && host[0] != '\0' && strcmp(host, ".") != 0
+	    && strlen(host) < DNS_NAME_MAX)
 		str_copy(rd->host[rd->nhost++], DNS_NAME_MAX, host);
 	return true;
 }
