@@ -65,6 +65,13 @@ static void fix_header(struct cache_header *h, unsigned mode)
 		h->check = cache_fmt_header_sum(h);
 }
 
+/* key_names - a fetched key's list and qname, CACHE_NAME_MAX + 1 bytes each */
+static void key_names(const char *key, unsigned keylen, unsigned listlen, char *list, char *qname)
+{
+	snprintf(list, CACHE_NAME_MAX + 1, "%.*s", (int)listlen, key);
+	snprintf(qname, CACHE_NAME_MAX + 1, "%.*s", (int)(keylen - listlen), key + listlen);
+}
+
 /* fix_records - recompute record checksums (mode bit 2) */
 static void fix_records(struct cache *c)
 {
@@ -104,9 +111,7 @@ static void data_lookups(struct cache *c)
 	for (uint32_t i = 0; i < c->geom.ndslots; i++) {
 		if (cache_dslot_fetch(&c->dslots[i], c->seed, 0, &copy) != CACHE_RD_OK)
 			continue;
-		snprintf(list, sizeof(list), "%.*s", (int)copy.listlen, copy.key);
-		snprintf(qname, sizeof(qname), "%.*s", (int)(copy.keylen - copy.listlen),
-			 copy.key + copy.listlen);
+		key_names(copy.key, copy.keylen, copy.listlen, list, qname);
 		if (!cache_get_data(c, list, qname, FUZZ_NOW, &a, &rd))
 			continue;
 		sane_data(&a, &rd);
@@ -133,9 +138,7 @@ static void lookups(struct cache *c)
 	for (uint32_t i = 0; i < c->geom.nslots; i++) {
 		if (cache_slot_fetch(&c->slots[i], c->seed, 0, &copy) != CACHE_RD_OK)
 			continue;
-		snprintf(list, sizeof(list), "%.*s", (int)copy.listlen, copy.key);
-		snprintf(qname, sizeof(qname), "%.*s", (int)(copy.keylen - copy.listlen),
-			 copy.key + copy.listlen);
+		key_names(copy.key, copy.keylen, copy.listlen, list, qname);
 		if (!cache_get(c, list, qname, FUZZ_NOW, &a, NULL))
 			continue;
 		sane(&a);

@@ -8,26 +8,11 @@
 
 #include <arpa/nameser.h>
 #include <resolv.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "dns.h"
-
-static int ntest, nfail;
-
-/* ok - one TAP result */
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d - ", cond ? "" : "not ", ++ntest);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	nfail += !cond;
-}
+#include "cache_tap.h"
 
 /* limit - retrans and retry after dns_res_limit(timeout 2, attempts 3, left) */
 static void limit(long left, int retrans, int retry)
@@ -77,6 +62,5 @@ int main(void)
 {
 	test_limit();
 	test_ptr();
-	printf("1..%d\n", ntest);
-	return nfail != 0;
+	return tap_done();
 }
