@@ -52,6 +52,8 @@ static void put_data(struct cache *c)
 	cache_put_data(c, "check:ptr", "1.2.0.192.in-addr.arpa", &a, &ptr, false, 1700000000 - 100);
 	cache_put_data(c, "check:txt", "example.com", &a, &txt, true, 1700000000 - 100);
 	cache_put_data(c, "check:txt", "none.example.com", &nx, &txt, true, 1700000000 - 10);
+	if (!cache_get_data(c, "check:txt", "example.com", 1700000000, &a, &txt) || txt.ntxt != 2)
+		msg_fatal("the data entries did not go in");
 }
 
 /* read_data - the header and the first data slots of the file into data_img */

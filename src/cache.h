@@ -66,7 +66,8 @@ bool cache_get_data(struct cache *cache, const char *list, const char *qname,
  * cache_put_data - like cache_put for such an answer: rd's host names
  * (MX, PTR; txt false) or TXT records (txt true).  An answer whose text
  * does not fit (DNS_TXT_MAX) is not stored.  These entries have a table
- * of their own, one slot per 16 entries of `size` (about 4.6 KiB each).
+ * of their own, one slot per 16 entries of `size`, at least 8 (about
+ * 4.6 KiB each).
  */
 void cache_put_data(struct cache *cache, const char *list, const char *qname,
 		    const struct dns_answer *ans, const struct dns_rdata *rd, bool txt,

@@ -91,6 +91,8 @@ bool cache_geom_make(unsigned long entries, struct cache_geom *g)
 	g->list_off = g->slot_off + (uint64_t)g->nslots * CACHE_SLOT_SIZE;
 	g->health_off = g->list_off + (uint64_t)CACHE_NLISTS * CACHE_LREC_SIZE;
 	g->ndbuckets = (g->nslots / CACHE_DATA_SHARE + CACHE_WAYS - 1) / CACHE_WAYS;
+	if (g->ndbuckets == 0)
+		g->ndbuckets = 1;	/* a tiny cache still keeps a few */
 	g->ndslots = g->ndbuckets * CACHE_WAYS;
 	g->data_off = g->health_off + (uint64_t)CACHE_NLISTS * CACHE_HREC_SIZE;
 	g->aux_off = g->data_off + (uint64_t)g->ndslots * CACHE_DSLOT_SIZE;

@@ -41,7 +41,8 @@
 #define CACHE_HREC_SIZE		384u
 #define CACHE_HREC_ANSWERS	80u	/* last probe answers, text */
 #define CACHE_DSLOT_SIZE	4672u
-#define CACHE_DATA_SHARE	16u	/* one data slot per 16 entries */
+#define CACHE_DATA_SHARE	16u	/* one data slot per 16 entries, at least
+					 * one bucket */
 #define CACHE_AUX_SIZE		(256u * 1024u)
 #define CACHE_PAGE		4096u
 #define CACHE_NAME_MAX		253u	/* list or qname, without NUL */
@@ -194,7 +195,8 @@ struct cache_dslot {
 struct cache_geom {
 	uint32_t nbuckets;
 	uint32_t nslots;
-	uint32_t ndbuckets;	/* data slots: nslots / CACHE_DATA_SHARE */
+	uint32_t ndbuckets;	/* data slots: nslots / CACHE_DATA_SHARE,
+				 * at least CACHE_WAYS */
 	uint32_t ndslots;
 	uint64_t slot_off;
 	uint64_t list_off;
