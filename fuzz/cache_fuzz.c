@@ -8,11 +8,15 @@
  *   bit 0  recompute the header checksum (fuzzes the geometry checks)
  *   bit 1  also force a small consistent geometry (1-4 buckets), magic
  *          and version, so the image is accepted
- *   bit 2  also recompute every slot and list-record checksum, so lookups,
- *          dump and the failing-list code decode fuzzed records
+ *   bit 2  also recompute every slot, data-slot and list-record checksum,
+ *          so lookups, dump and the failing-list code decode fuzzed
+ *          records
+ *   bit 3  the bytes after the header go to the data slots (MX, PTR, TXT
+ *          answers) instead of the answer slots
  * An accepted image is padded with zeros to its full size and read the
- * way a process reads a mapped file: cache_get for every stored key,
- * dump, failing-list checks.  A hit must decode to a sane answer.
+ * way a process reads a mapped file: cache_get and cache_get_data for
+ * every stored key, dump, failing-list checks.  A hit must decode to a
+ * sane answer.
  *
  * Build and run (see fuzz/fuzz.am):  make fuzz-cache [FUZZ_SECONDS=60]
  * Replayed by make check as t/cache_fuzz_replay (fuzz/replay.c).
@@ -47,15 +51,25 @@ static void fix_header(struct cache_header *h, unsigned mode)
 		h->ways = CACHE_WAYS;
 		h->nlists = CACHE_NLISTS;
 		h->lrec_size = CACHE_LREC_SIZE;
+		h->dslot_size = CACHE_DSLOT_SIZE;
 		h->nbuckets = g.nbuckets;
+		h->ndbuckets = g.ndbuckets;
 		h->slot_off = g.slot_off;
 		h->list_off = g.list_off;
+		h->data_off = g.data_off;
 		h->aux_off = g.aux_off;
 		h->aux_size = g.aux_size;
 		h->file_size = g.file_size;
 	}
 	if (mode & 3)
 		h->check = cache_fmt_header_sum(h);
+}
+
+/* key_names - a fetched key's list and qname, CACHE_NAME_MAX + 1 bytes each */
+static void key_names(const char *key, unsigned keylen, unsigned listlen, char *list, char *qname)
+{
+	snprintf(list, CACHE_NAME_MAX + 1, "%.*s", (int)listlen, key);
+	snprintf(qname, CACHE_NAME_MAX + 1, "%.*s", (int)(keylen - listlen), key + listlen);
 }
 
 /* fix_records - recompute record checksums (mode bit 2) */
@@ -65,6 +79,45 @@ static void fix_records(struct cache *c)
 		c->slots[i].check = cache_slot_sum(c->seed, &c->slots[i]);
 	for (unsigned i = 0; i < CACHE_NLISTS; i++)
 		c->lists[i].check = cache_lrec_sum(c->seed, &c->lists[i]);
+	for (uint32_t i = 0; i < c->geom.ndslots; i++)
+		c->dslots[i].check = cache_dslot_sum(c->seed, &c->dslots[i]);
+}
+
+/* sane_data - what any data hit must look like */
+static void sane_data(const struct dns_answer *a, const struct dns_rdata *rd)
+{
+	size_t n = 0;
+	const char *p = rd->txt;
+
+	if (a->naddr != 0 || rd->nhost > DNS_MAX_MX || rd->txtlen > DNS_TXT_MAX
+	    || (a->status != DNS_ANSWER && a->status != DNS_NXDOMAIN && a->status != DNS_NODATA))
+		abort();
+	for (unsigned i = 0; i < rd->nhost; i++)
+		if (strnlen(rd->host[i], DNS_NAME_MAX) >= DNS_NAME_MAX)
+			abort();
+	for (unsigned i = 0; i < rd->ntxt; i++, p += strlen(p) + 1, n = (size_t)(p - rd->txt))
+		if (n >= rd->txtlen || memchr(p, '\0', rd->txtlen - n) == NULL)
+			abort();
+}
+
+/* data_lookups - look up every data slot's key, as a process would */
+static void data_lookups(struct cache *c)
+{
+	static struct cache_dslot copy;
+	static struct dns_rdata rd;
+	struct dns_answer a;
+	char list[CACHE_NAME_MAX + 1], qname[CACHE_NAME_MAX + 1];
+
+	for (uint32_t i = 0; i < c->geom.ndslots; i++) {
+		if (cache_dslot_fetch(&c->dslots[i], c->seed, 0, &copy) != CACHE_RD_OK)
+			continue;
+		key_names(copy.key, copy.keylen, copy.listlen, list, qname);
+		if (!cache_get_data(c, list, qname, FUZZ_NOW, &a, &rd))
+			continue;
+		sane_data(&a, &rd);
+		cache_put_data(c, list, qname, &a, &rd, copy.type == CACHE_DT_TXT, FUZZ_NOW);
+	}
+	cache_dump_data(c, FUZZ_NOW, devnull);
 }
 
 /* sane - what any hit must look like */
@@ -85,9 +138,7 @@ static void lookups(struct cache *c)
 	for (uint32_t i = 0; i < c->geom.nslots; i++) {
 		if (cache_slot_fetch(&c->slots[i], c->seed, 0, &copy) != CACHE_RD_OK)
 			continue;
-		snprintf(list, sizeof(list), "%.*s", (int)copy.listlen, copy.key);
-		snprintf(qname, sizeof(qname), "%.*s", (int)(copy.keylen - copy.listlen),
-			 copy.key + copy.listlen);
+		key_names(copy.key, copy.keylen, copy.listlen, list, qname);
 		if (!cache_get(c, list, qname, FUZZ_NOW, &a, NULL))
 			continue;
 		sane(&a);
@@ -129,7 +180,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((img = aligned_alloc(CACHE_PAGE, g.file_size)) == NULL)
 		return 0;
 	memset(img, 0, g.file_size);
-	memcpy(img, data, size < g.file_size ? size : g.file_size);
+	if (mode & 8 && size > sizeof(h))
+		memcpy(img + g.data_off, data + sizeof(h), size - sizeof(h) < g.ndslots * CACHE_DSLOT_SIZE
+		       ? size - sizeof(h) : g.ndslots * CACHE_DSLOT_SIZE);
+	else
+		memcpy(img, data, size < g.file_size ? size : g.file_size);
 	memcpy(img, &h, sizeof(h));
 	memset(&c, 0, sizeof(c));
 	c.fd = -1;
@@ -139,6 +194,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mode & 4)
 		fix_records(&c);
 	lookups(&c);
+	data_lookups(&c);
 	free(img);
 	return 0;
 }

@@ -66,11 +66,11 @@ void cache_close(struct cache *c)
 }
 
 /*
- * count - tally a hit or miss in the shared header at once (one atomic
+ * cache_count - tally a hit or miss in the shared header at once (one atomic
  * add, no lock), so that `dnswl -C stats` sees running processes too;
  * returns hit
  */
-static bool count(struct cache *c, bool hit)
+bool cache_count(struct cache *c, bool hit)
 {
 	atomic_fetch_add_explicit(hit ? &c->hdr->hits : &c->hdr->misses, 1, memory_order_relaxed);
 	return hit;
@@ -82,17 +82,17 @@ static bool same_key(const struct cache_slot *s, const char *key, size_t kl, uin
 	return s->keylen == kl && s->listlen == ll && memcmp(s->key, key, kl) == 0;
 }
 
-/* fresh - not expired, and not longer-lived than max_ttl allows now */
-static bool fresh(const struct cache *c, const struct cache_slot *s, time_t now)
+/* cache_fresh - not expired, and not longer-lived than max_ttl allows now */
+bool cache_fresh(const struct cache *c, int64_t expires, time_t now)
 {
-	return s->expires > (int64_t)now && (uint64_t)(s->expires - now) <= c->max_ttl;
+	return expires > (int64_t)now && (uint64_t)(expires - now) <= c->max_ttl;
 }
 
-/* touch - note the hit second, writing only when it changed */
-static void touch(struct cache_slot *live, time_t now)
+/* cache_touch - note the hit second, writing only when it changed */
+void cache_touch(_Atomic uint32_t *used, time_t now)
 {
-	if (atomic_load_explicit(&live->used, memory_order_relaxed) != (uint32_t)now)
-		atomic_store_explicit(&live->used, (uint32_t)now, memory_order_relaxed);
+	if (atomic_load_explicit(used, memory_order_relaxed) != (uint32_t)now)
+		atomic_store_explicit(used, (uint32_t)now, memory_order_relaxed);
 }
 
 /* cache_get - lock-free lookup */
@@ -114,18 +114,18 @@ bool cache_get(struct cache *c, const char *list, const char *qname,
 		if (cache_slot_fetch(&base[w], c->seed, h, &copy) != CACHE_RD_OK
 		    || !same_key(&copy, key, kl, ll))
 			continue;
-		if (!fresh(c, &copy, now) || !cache_slot_answer(&copy, ans))
+		if (!cache_fresh(c, copy.expires, now) || !cache_slot_answer(&copy, ans))
 			break;
-		touch(&base[w], now);
+		cache_touch(&base[w].used, now);
 		if (expires != NULL)
 			*expires = (time_t)copy.expires;
-		return count(c, true);
+		return cache_count(c, true);
 	}
-	return count(c, false);
+	return cache_count(c, false);
 }
 
-/* clamp_ttl - the TTL an answer is kept for */
-static unsigned long clamp_ttl(const struct cache *c, uint32_t ttl)
+/* cache_clamp_ttl - the TTL an answer is kept for */
+unsigned long cache_clamp_ttl(const struct cache *c, uint32_t ttl)
 {
 	unsigned long t = ttl;
 
@@ -140,7 +140,7 @@ static unsigned long clamp_ttl(const struct cache *c, uint32_t ttl)
 static bool fill_body(const struct cache *c, const struct dns_answer *ans, time_t now,
 		      struct cache_slot *b)
 {
-	unsigned long ttl = clamp_ttl(c, ans->ttl);
+	unsigned long ttl = cache_clamp_ttl(c, ans->ttl);
 
 	if (ttl == 0)
 		return false;
@@ -158,21 +158,21 @@ static bool fill_body(const struct cache *c, const struct dns_answer *ans, time_
 	return true;
 }
 
-/* rank - replacement order: lower goes first */
-static uint64_t rank(enum cache_read r, const struct cache_slot *s, const struct cache_slot *live,
-		     time_t now)
+/* cache_rank - replacement order: lower goes first */
+uint64_t cache_rank(enum cache_read r, int64_t expires, const _Atomic uint32_t *used,
+		    time_t now)
 {
 	uint64_t left;
 
 	if (r != CACHE_RD_OK)
 		return 0;	/* free, damaged, or left odd by a dead writer */
-	if (s->expires <= (int64_t)now)
+	if (expires <= (int64_t)now)
 		return 1;
-	left = (uint64_t)(s->expires - now);
+	left = (uint64_t)(expires - now);
 	if (left > 0x7fffffff)
 		left = 0x7fffffff;
 	/* least recently hit first; among those, the one expiring soonest */
-	return 2 + ((uint64_t)atomic_load_explicit(&live->used, memory_order_relaxed) << 31) + left;
+	return 2 + ((uint64_t)atomic_load_explicit(used, memory_order_relaxed) << 31) + left;
 }
 
 /* victim - slot to write a key into (same key first); bucket locked */
@@ -189,7 +189,7 @@ static struct cache_slot *victim(const struct cache *c, struct cache_slot *base,
 		if (r == CACHE_RD_OK && copy.hash == body->hash
 		    && same_key(&copy, body->key, body->keylen, body->listlen))
 			return &base[w];
-		if ((k = rank(r, &copy, &base[w], now)) < best_rank) {
+		if ((k = cache_rank(r, copy.expires, &base[w].used, now)) < best_rank) {
 			best_rank = k;
 			best = &base[w];
 		}

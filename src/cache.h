@@ -22,7 +22,8 @@ struct cache;
 
 /*
  * Valid `[cache] size` values (entries; the file takes about 640 bytes
- * per entry plus 280 KiB).  The size is rounded up to a multiple of 8.
+ * per entry, 4672 bytes per 16 entries for the data slots, plus 280
+ * KiB).  The size is rounded up to a multiple of 8.
  */
 #define CACHE_SIZE_MIN	8ul
 #define CACHE_SIZE_MAX	(1ul << 20)
@@ -52,6 +53,25 @@ bool cache_get(struct cache *cache, const char *list, const char *qname,
  */
 void cache_put(struct cache *cache, const char *list, const char *qname,
 	       const struct dns_answer *ans, time_t now);
+
+/*
+ * cache_get_data - like cache_get for an answer with names or text (an
+ * MX, PTR or TXT query): on a hit *ans (status, ttl; naddr 0) and *rd
+ * are filled as dns_res_query fills them.
+ */
+bool cache_get_data(struct cache *cache, const char *list, const char *qname,
+		    time_t now, struct dns_answer *ans, struct dns_rdata *rd);
+
+/*
+ * cache_put_data - like cache_put for such an answer: rd's host names
+ * (MX, PTR; txt false) or TXT records (txt true).  An answer whose text
+ * does not fit (DNS_TXT_MAX) is not stored.  These entries have a table
+ * of their own, one slot per 16 entries of `size`, at least 8 (about
+ * 4.6 KiB each).
+ */
+void cache_put_data(struct cache *cache, const char *list, const char *qname,
+		    const struct dns_answer *ans, const struct dns_rdata *rd, bool txt,
+		    time_t now);
 
 /*
  * cache_list_skipped - true when `list` failed recently (within

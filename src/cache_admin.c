@@ -90,18 +90,23 @@ static void print_lists(const struct cache *c, time_t now, FILE *out)
 static int do_stats(struct cache *c, FILE *out)
 {
 	struct census k;
+	unsigned long d[4];
 	time_t now = time(NULL);
 	char t1[32], t2[32], names[2 * CACHE_NAME_MAX + 2];
 
 	take_census(c, now, &k);
 	fprintf(out, "file: %s\n", c->path);
-	fprintf(out, "format: version %u, %u buckets of %u entries, %llu bytes, aux area %llu bytes\n",
-		CACHE_VERSION, c->geom.nbuckets, CACHE_WAYS,
-		(unsigned long long)c->geom.file_size, (unsigned long long)c->geom.aux_size);
+	fprintf(out, "format: version %u, %u buckets of %u entries, %u data buckets, %llu bytes,"
+		" aux area %llu bytes\n", CACHE_VERSION, c->geom.nbuckets, CACHE_WAYS,
+		c->geom.ndbuckets, (unsigned long long)c->geom.file_size,
+		(unsigned long long)c->geom.aux_size);
 	fprintf(out, "created: %s\npurged: %s\n", cache_time(c->hdr->created, t1, sizeof(t1)),
 		cache_time(atomic_load(&c->hdr->purged), t2, sizeof(t2)));
 	fprintf(out, "entries: %lu/%u used (%lu expired, %lu damaged, %lu being written)\n",
 		k.live, c->geom.nslots, k.expired, k.damaged, k.busy);
+	cache_data_census(c, now, d);
+	fprintf(out, "data entries: %lu/%u used (%lu expired, %lu damaged, %lu being written)\n",
+		d[0], c->geom.ndslots, d[1], d[2], d[3]);
 	fprintf(out, "hits: %llu\nmisses: %llu\nstores: %llu\n",
 		(unsigned long long)atomic_load(&c->hdr->hits),
 		(unsigned long long)atomic_load(&c->hdr->misses),
@@ -236,7 +241,7 @@ static int do_purge(struct cache *c, FILE *out)
 	bool slots, lists, aux;
 
 	memset(&p, 0, sizeof(p));
-	slots = purge_slots(c, &p);
+	slots = purge_slots(c, &p) && cache_data_purge(c, &p.live, &p.expired);
 	lists = forget_lists(c, &p);
 	aux = purge_aux(c);
 	if (cache_health_clear(c, &p.health) && p.health > 0)
@@ -324,8 +329,10 @@ int cache_admin(const struct cache_settings *s, const char *command, FILE *out)
 		if (cache_health_print(c, out) == 0)
 			fprintf(out, "no list health on record\n");
 	}
-	else
+	else {
 		cache_dump_slots(c, time(NULL), out);
+		cache_dump_data(c, time(NULL), out);
+	}
 	admin_close(c);
 	return rc;
 }

@@ -235,6 +235,7 @@ void cache_attach(struct cache *c, void *map, const struct cache_geom *g)
 	c->slots = (struct cache_slot *)(c->map + g->slot_off);
 	c->lists = (struct cache_lrec *)(c->map + g->list_off);
 	c->health = (struct cache_hrec *)(c->map + g->health_off);
+	c->dslots = (struct cache_dslot *)(c->map + g->data_off);
 	c->seed = c->hdr->seed;
 }
 
@@ -406,18 +407,41 @@ void cache_unlock(const struct cache *c, uint64_t start, uint64_t len)
 		lock_op(c->fd, F_UNLCK, start, len);
 }
 
+/* bucket_span - the byte range of bucket b of the answer or data slots */
+static uint64_t bucket_span(const struct cache *c, bool data, uint32_t b, uint64_t *len)
+{
+	*len = (uint64_t)CACHE_WAYS * (data ? CACHE_DSLOT_SIZE : CACHE_SLOT_SIZE);
+	return (data ? c->geom.data_off : c->geom.slot_off) + b * *len;
+}
+
 /* cache_bucket_lock - lock the byte range of one bucket */
 bool cache_bucket_lock(const struct cache *c, uint32_t b, int wait_ms)
 {
-	uint64_t len = (uint64_t)CACHE_WAYS * CACHE_SLOT_SIZE;
+	uint64_t len, off = bucket_span(c, false, b, &len);
 
-	return cache_lock(c, c->geom.slot_off + b * len, len, wait_ms);
+	return cache_lock(c, off, len, wait_ms);
 }
 
 /* cache_bucket_unlock - unlock one bucket */
 void cache_bucket_unlock(const struct cache *c, uint32_t b)
 {
-	uint64_t len = (uint64_t)CACHE_WAYS * CACHE_SLOT_SIZE;
+	uint64_t len, off = bucket_span(c, false, b, &len);
 
-	cache_unlock(c, c->geom.slot_off + b * len, len);
+	cache_unlock(c, off, len);
+}
+
+/* cache_dbucket_lock - lock the byte range of one data bucket */
+bool cache_dbucket_lock(const struct cache *c, uint32_t b, int wait_ms)
+{
+	uint64_t len, off = bucket_span(c, true, b, &len);
+
+	return cache_lock(c, off, len, wait_ms);
+}
+
+/* cache_dbucket_unlock - unlock one data bucket */
+void cache_dbucket_unlock(const struct cache *c, uint32_t b)
+{
+	uint64_t len, off = bucket_span(c, true, b, &len);
+
+	cache_unlock(c, off, len);
 }

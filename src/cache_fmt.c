@@ -22,7 +22,9 @@ static_assert(sizeof(struct cache_slot) == CACHE_SLOT_SIZE, "slot size");
 static_assert(sizeof(struct cache_lrec) == CACHE_LREC_SIZE, "list record size");
 static_assert(sizeof(struct cache_hrec) == CACHE_HREC_SIZE, "health record size");
 static_assert(sizeof(((struct cache_hrec *)0)->zone) > CACHE_NAME_MAX, "health zone room");
-static_assert(offsetof(struct cache_header, hits) == 104, "header layout");
+static_assert(sizeof(struct cache_dslot) == CACHE_DSLOT_SIZE, "data slot size");
+static_assert(offsetof(struct cache_dslot, key) == 56, "data slot layout");
+static_assert(offsetof(struct cache_header, hits) == 120, "header layout");
 static_assert(offsetof(struct cache_slot, key) == 52, "slot layout");
 static_assert(sizeof(((struct cache_slot *)0)->key) >= CACHE_KEY_MAX + 3 + 4 * DNS_MAX_ADDRS,
 	      "key and addresses room");
@@ -88,7 +90,12 @@ bool cache_geom_make(unsigned long entries, struct cache_geom *g)
 	g->slot_off = CACHE_HEADER_SIZE;
 	g->list_off = g->slot_off + (uint64_t)g->nslots * CACHE_SLOT_SIZE;
 	g->health_off = g->list_off + (uint64_t)CACHE_NLISTS * CACHE_LREC_SIZE;
-	g->aux_off = g->health_off + (uint64_t)CACHE_NLISTS * CACHE_HREC_SIZE;
+	g->ndbuckets = (g->nslots / CACHE_DATA_SHARE + CACHE_WAYS - 1) / CACHE_WAYS;
+	if (g->ndbuckets == 0)
+		g->ndbuckets = 1;	/* a tiny cache still keeps a few */
+	g->ndslots = g->ndbuckets * CACHE_WAYS;
+	g->data_off = g->health_off + (uint64_t)CACHE_NLISTS * CACHE_HREC_SIZE;
+	g->aux_off = g->data_off + (uint64_t)g->ndslots * CACHE_DSLOT_SIZE;
 	g->aux_off = (g->aux_off + CACHE_PAGE - 1) / CACHE_PAGE * CACHE_PAGE;
 	g->aux_size = CACHE_AUX_SIZE;
 	g->file_size = g->aux_off + g->aux_size;
@@ -114,8 +121,11 @@ void cache_fmt_init(struct cache_header *h, const struct cache_geom *g,
 	h->nbuckets = g->nbuckets;
 	h->nlists = CACHE_NLISTS;
 	h->lrec_size = CACHE_LREC_SIZE;
+	h->dslot_size = CACHE_DSLOT_SIZE;
+	h->ndbuckets = g->ndbuckets;
 	h->slot_off = g->slot_off;
 	h->list_off = g->list_off;
+	h->data_off = g->data_off;
 	h->aux_off = g->aux_off;
 	h->aux_size = g->aux_size;
 	h->file_size = g->file_size;
@@ -129,11 +139,12 @@ static bool geom_matches(const struct cache_header *h, struct cache_geom *g)
 {
 	if (h->header_size != CACHE_HEADER_SIZE || h->slot_size != CACHE_SLOT_SIZE
 	    || h->ways != CACHE_WAYS || h->nlists != CACHE_NLISTS
-	    || h->lrec_size != CACHE_LREC_SIZE)
+	    || h->lrec_size != CACHE_LREC_SIZE || h->dslot_size != CACHE_DSLOT_SIZE)
 		return false;
 	if (!cache_geom_make((unsigned long)h->nbuckets * CACHE_WAYS, g))
 		return false;
 	return h->slot_off == g->slot_off && h->list_off == g->list_off
+	    && h->ndbuckets == g->ndbuckets && h->data_off == g->data_off
 	    && h->aux_off == g->aux_off && h->aux_size == g->aux_size
 	    && h->file_size == g->file_size;
 }
@@ -291,8 +302,8 @@ enum cache_read cache_slot_fetch(const struct cache_slot *live, uint64_t seed,
 	return CACHE_RD_BUSY;
 }
 
-/* seq_enter - make seq odd (and different from any value seen before) */
-static uint32_t seq_enter(_Atomic uint32_t *seq)
+/* cache_seq_enter - make seq odd (and different from any value seen before) */
+uint32_t cache_seq_enter(_Atomic uint32_t *seq)
 {
 	uint32_t s = atomic_load_explicit(seq, memory_order_relaxed);
 	uint32_t odd = s + 1 + (s & 1);	/* an odd seq left by a dead writer moves on */
@@ -307,7 +318,7 @@ void cache_slot_store(struct cache_slot *live, uint64_t seed, const struct cache
 {
 	size_t end = cache_slot_end(body);
 	uint64_t sum = cache_slot_sum(seed, body);
-	uint32_t odd = seq_enter(&live->seq);
+	uint32_t odd = cache_seq_enter(&live->seq);
 
 	live->check = sum;
 	memcpy((char *)live + CACHE_SLOT_BODY, (const char *)body + CACHE_SLOT_BODY,
@@ -319,7 +330,7 @@ void cache_slot_store(struct cache_slot *live, uint64_t seed, const struct cache
 /* cache_slot_clear - seqlock write of an empty slot */
 void cache_slot_clear(struct cache_slot *live)
 {
-	uint32_t odd = seq_enter(&live->seq);
+	uint32_t odd = cache_seq_enter(&live->seq);
 
 	live->check = 0;
 	memset((char *)live + CACHE_SLOT_BODY, 0, CACHE_SLOT_FIXED - CACHE_SLOT_BODY);
@@ -362,17 +373,16 @@ uint64_t cache_lrec_sum(uint64_t seed, const struct cache_lrec *r)
 			  CACHE_LREC_FIXED - CACHE_LREC_BODY + zonelen);
 }
 
-/* seq_copy - a consistent copy of a record after its seq word; false: busy */
-static bool seq_copy(const _Atomic uint32_t *live_seq, const void *live, void *copy,
-		     size_t size)
+/* cache_seq_copy - a consistent copy of a record from `from` on; false: busy */
+bool cache_seq_copy(const _Atomic uint32_t *live_seq, const void *live, void *copy,
+		    size_t from, size_t size)
 {
 	for (int i = 0; i < FETCH_TRIES; i++) {
 		uint32_t s1 = atomic_load_explicit(live_seq, memory_order_acquire);
 
 		if (s1 & 1)
 			return false;
-		memcpy((char *)copy + sizeof(*live_seq), (const char *)live + sizeof(*live_seq),
-		       size - sizeof(*live_seq));
+		memcpy((char *)copy + from, (const char *)live + from, size - from);
 		atomic_thread_fence(memory_order_acquire);
 		if (atomic_load_explicit(live_seq, memory_order_relaxed) == s1)
 			return true;
@@ -384,7 +394,7 @@ static bool seq_copy(const _Atomic uint32_t *live_seq, const void *live, void *c
 enum cache_read cache_lrec_fetch(const struct cache_lrec *live, uint64_t seed,
 				 struct cache_lrec *copy)
 {
-	if (!seq_copy(&live->seq, live, copy, sizeof(*copy)))
+	if (!cache_seq_copy(&live->seq, live, copy, sizeof(live->seq), sizeof(*copy)))
 		return CACHE_RD_BUSY;
 	if (copy->zonelen == 0)
 		return CACHE_RD_EMPTY;
@@ -406,7 +416,7 @@ static uint64_t hrec_sum(uint64_t seed, const struct cache_hrec *r)
 enum cache_read cache_hrec_fetch(const struct cache_hrec *live, uint64_t seed,
 				 struct cache_hrec *copy)
 {
-	if (!seq_copy(&live->seq, live, copy, sizeof(*copy)))
+	if (!cache_seq_copy(&live->seq, live, copy, sizeof(live->seq), sizeof(*copy)))
 		return CACHE_RD_BUSY;
 	if (copy->zonelen == 0)
 		return CACHE_RD_EMPTY;
@@ -420,7 +430,7 @@ enum cache_read cache_hrec_fetch(const struct cache_hrec *live, uint64_t seed,
 void cache_hrec_store(struct cache_hrec *live, uint64_t seed, const struct cache_hrec *body)
 {
 	uint64_t sum = hrec_sum(seed, body);
-	uint32_t odd = seq_enter(&live->seq);
+	uint32_t odd = cache_seq_enter(&live->seq);
 
 	live->check = sum;
 	memcpy((char *)live + CACHE_HREC_BODY, (const char *)body + CACHE_HREC_BODY,
@@ -432,7 +442,7 @@ void cache_hrec_store(struct cache_hrec *live, uint64_t seed, const struct cache
 void cache_lrec_store(struct cache_lrec *live, uint64_t seed, const struct cache_lrec *body)
 {
 	uint64_t sum = cache_lrec_sum(seed, body);
-	uint32_t odd = seq_enter(&live->seq);
+	uint32_t odd = cache_seq_enter(&live->seq);
 
 	live->fails = body->fails;
 	live->check = sum;

@@ -12,6 +12,8 @@
  *   slot_off      nbuckets * CACHE_WAYS slots of CACHE_SLOT_SIZE bytes
  *   list_off      CACHE_NLISTS failing-list records
  *   health_off    CACHE_NLISTS list-health records (cache_health.c)
+ *   data_off      ndbuckets * CACHE_WAYS data slots of CACHE_DSLOT_SIZE
+ *                 bytes: MX, PTR and TXT answers (cache_data.c)
  *   aux_off       the aux area (page aligned) for other modules
  *   file_size
  *
@@ -30,7 +32,7 @@
 #include "dns.h"
 
 #define CACHE_MAGIC		"\x89" "DWLC\r\n\x1a"	/* 8 bytes */
-#define CACHE_VERSION		2u	/* 2: list-health records */
+#define CACHE_VERSION		3u	/* 2: list-health records; 3: data slots */
 #define CACHE_HEADER_SIZE	512u
 #define CACHE_SLOT_SIZE		640u
 #define CACHE_WAYS		8u	/* slots per bucket */
@@ -38,11 +40,15 @@
 #define CACHE_LREC_SIZE		320u
 #define CACHE_HREC_SIZE		384u
 #define CACHE_HREC_ANSWERS	80u	/* last probe answers, text */
+#define CACHE_DSLOT_SIZE	4672u
+#define CACHE_DATA_SHARE	16u	/* one data slot per 16 entries, at least
+					 * one bucket */
 #define CACHE_AUX_SIZE		(256u * 1024u)
 #define CACHE_PAGE		4096u
 #define CACHE_NAME_MAX		253u	/* list or qname, without NUL */
 #define CACHE_MIN_ENTRIES	8ul
 #define CACHE_MAX_ENTRIES	(1ul << 20)
+#define CACHE_KEY_MAX	(2 * CACHE_NAME_MAX)
 
 /* File status codes of an entry (independent of enum dns_status). */
 enum {
@@ -62,9 +68,12 @@ struct cache_header {
 	uint32_t nbuckets;
 	uint32_t nlists;
 	uint32_t lrec_size;
+	uint32_t dslot_size;
+	uint32_t ndbuckets;
 	uint32_t pad0;
 	uint64_t slot_off;
 	uint64_t list_off;
+	uint64_t data_off;
 	uint64_t aux_off;
 	uint64_t aux_size;
 	uint64_t file_size;
@@ -76,7 +85,7 @@ struct cache_header {
 	_Atomic uint64_t misses;
 	_Atomic uint64_t stores;
 	_Atomic int64_t purged;	/* time of the last purge, 0 never */
-	char pad1[CACHE_HEADER_SIZE - 136];
+	char pad1[CACHE_HEADER_SIZE - 152];
 };
 
 /*
@@ -107,7 +116,6 @@ struct cache_slot {
 
 #define CACHE_SLOT_BODY	offsetof(struct cache_slot, hash)
 #define CACHE_SLOT_FIXED offsetof(struct cache_slot, key)
-#define CACHE_KEY_MAX	(2 * CACHE_NAME_MAX)
 
 /* One failing-list record, same seqlock + checksum protocol. */
 struct cache_lrec {
@@ -148,12 +156,52 @@ struct cache_hrec {
 #define CACHE_HREC_BODY	offsetof(struct cache_hrec, since)
 #define CACHE_HREC_FIXED offsetof(struct cache_hrec, zone)
 
+/*
+ * One data slot: an MX, PTR or TXT answer with its names or text (a
+ * struct dns_rdata), same seqlock protocol as a slot.  `check` covers
+ * hash..the end, unused bytes zero.  data holds `nitems` NUL-terminated
+ * strings in `datalen` bytes: host names (type CACHE_DT_NAMES, at most
+ * DNS_MAX_MX, each shorter than DNS_NAME_MAX) or TXT records
+ * (CACHE_DT_TXT).  The key is list then qname, as in a slot.
+ */
+enum {
+	CACHE_DT_NAMES = 1,
+	CACHE_DT_TXT = 2,
+};
+
+struct cache_dslot {
+	_Atomic uint32_t seq;
+	_Atomic uint32_t used;
+	uint64_t check;
+	uint64_t hash;
+	int64_t expires;
+	int64_t stored;
+	uint32_t ttl;
+	uint8_t status;		/* CACHE_ST_ANSWER, _NXDOMAIN, _NODATA */
+	uint8_t type;		/* CACHE_DT_*; 0 for a negative answer */
+	uint8_t listlen;
+	uint8_t nitems;
+	uint16_t keylen;	/* 0 = empty */
+	uint16_t datalen;
+	uint8_t null_mx;	/* RFC 7505 "0 ." was in the answer */
+	uint8_t pad0[3];
+	char key[CACHE_KEY_MAX + 2];
+	char data[DNS_TXT_MAX];
+	char pad1[CACHE_DSLOT_SIZE - 56 - CACHE_KEY_MAX - 2 - DNS_TXT_MAX];
+};
+
+#define CACHE_DSLOT_BODY offsetof(struct cache_dslot, hash)
+
 struct cache_geom {
 	uint32_t nbuckets;
 	uint32_t nslots;
+	uint32_t ndbuckets;	/* data slots: nslots / CACHE_DATA_SHARE,
+				 * at least CACHE_WAYS */
+	uint32_t ndslots;
 	uint64_t slot_off;
 	uint64_t list_off;
 	uint64_t health_off;	/* right after the list records */
+	uint64_t data_off;	/* right after the health records */
 	uint64_t aux_off;
 	uint64_t aux_size;
 	uint64_t file_size;
@@ -262,5 +310,36 @@ enum cache_read cache_hrec_fetch(const struct cache_hrec *live, uint64_t seed,
 
 /* cache_hrec_store - write a health record.  Caller holds the health lock. */
 void cache_hrec_store(struct cache_hrec *live, uint64_t seed, const struct cache_hrec *body);
+
+/* cache_dslot_sum - the checksum a data slot should carry. */
+uint64_t cache_dslot_sum(uint64_t seed, const struct cache_dslot *d);
+
+/*
+ * cache_dslot_fetch - like cache_slot_fetch for a data slot; also
+ * CACHE_RD_BAD when the strings in data do not match nitems, type and
+ * datalen (cache_data.c may then decode them without further bounds).
+ */
+enum cache_read cache_dslot_fetch(const struct cache_dslot *live, uint64_t seed,
+				  uint64_t hash, struct cache_dslot *copy);
+
+/* cache_dslot_store - write a data slot (used set from stored).  Bucket locked. */
+void cache_dslot_store(struct cache_dslot *live, uint64_t seed, const struct cache_dslot *body);
+
+/* cache_dslot_clear - empty a live data slot.  Bucket locked. */
+void cache_dslot_clear(struct cache_dslot *live);
+
+/*
+ * cache_seq_enter - a writer makes a record's seq odd (and different
+ * from any value seen before); returns it.  Store it + 1 (release) when
+ * done.
+ */
+uint32_t cache_seq_enter(_Atomic uint32_t *seq);
+
+/*
+ * cache_seq_copy - a consistent copy of size bytes of a record after
+ * its seq word (from `from` bytes on); false while a writer is inside.
+ */
+bool cache_seq_copy(const _Atomic uint32_t *live_seq, const void *live, void *copy,
+		    size_t from, size_t size);
 
 #endif

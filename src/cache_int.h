@@ -38,6 +38,7 @@ struct cache {
 	struct cache_slot *slots;
 	struct cache_lrec *lists;
 	struct cache_hrec *health;
+	struct cache_dslot *dslots;
 	uint64_t seed;
 	unsigned long min_ttl;
 	unsigned long max_ttl;
@@ -71,6 +72,48 @@ void cache_unlock(const struct cache *c, uint64_t start, uint64_t len);
 /* cache_bucket_lock / cache_bucket_unlock - the lock of bucket b. */
 bool cache_bucket_lock(const struct cache *c, uint32_t b, int wait_ms);
 void cache_bucket_unlock(const struct cache *c, uint32_t b);
+
+/* cache_dbucket_lock / cache_dbucket_unlock - the lock of data bucket b. */
+bool cache_dbucket_lock(const struct cache *c, uint32_t b, int wait_ms);
+void cache_dbucket_unlock(const struct cache *c, uint32_t b);
+
+/* cache_count - tally a hit or a miss in the header; returns hit. */
+bool cache_count(struct cache *c, bool hit);
+
+/* cache_fresh - an entry expiring then is usable now (max_ttl honoured). */
+bool cache_fresh(const struct cache *c, int64_t expires, time_t now);
+
+/* cache_touch - note a hit at now in an entry's `used` word. */
+void cache_touch(_Atomic uint32_t *used, time_t now);
+
+/* cache_clamp_ttl - ttl clamped to [min_ttl, max_ttl]. */
+unsigned long cache_clamp_ttl(const struct cache *c, uint32_t ttl);
+
+/*
+ * cache_rank - eviction order of an entry read as r (lower is given up
+ * first): free or damaged, expired, then least recently used.
+ */
+uint64_t cache_rank(enum cache_read r, int64_t expires, const _Atomic uint32_t *used,
+		    time_t now);
+
+/*
+ * cache_dump_data - print live data entries as cache_dump_slots does
+ * (ANSWER: "mx:HOST,HOST", "names:...", "txt:\"TEXT\";..." quoted
+ * printable); returns how many.
+ */
+unsigned long cache_dump_data(const struct cache *c, time_t now, FILE *out);
+
+/*
+ * cache_data_census - count data slots: live, expired, damaged, busy.
+ */
+void cache_data_census(const struct cache *c, time_t now, unsigned long n[4]);
+
+/*
+ * cache_data_purge - empty every data bucket under its lock, adding
+ * the live and expired entries to *live and *expired; false if a
+ * bucket stayed locked.
+ */
+bool cache_data_purge(struct cache *c, long *live, long *expired);
 
 /* cache_bucket_of - bucket index for a hash (multiply-shift, no division) */
 static inline uint32_t cache_bucket_of(const struct cache *c, uint64_t h)

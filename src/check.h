@@ -9,9 +9,11 @@
  * (helo_mismatch: the HELO's A/AAAA; sender_bad_domain: the sender
  * domain's MX, A and AAAA) put their queries into the request's one
  * lookup batch (check_queries); the MX hosts' addresses are a second,
- * bounded batch (check_finish, at most 2 * DNS_MAX_MX queries).  Their
+ * bounded batch within the same request deadline (lookup_begin) (check_finish, at most 2 * DNS_MAX_MX queries).  Their
  * answers are cached under the pseudo-lists CHECK_ZONE_A,
- * CHECK_ZONE_AAAA, and the sender verdict under CHECK_ZONE_MX.  A check
+ * CHECK_ZONE_AAAA, CHECK_ZONE_MX, CHECK_ZONE_TXT and CHECK_ZONE_PTR (the
+ * last three with their names or text, cache_get_data), and the sender
+ * verdict under CHECK_ZONE_MX.  A check
  * whose lookup fails scores nothing and says "failed".
  */
 #ifndef DNSWL_CHECK_H
@@ -28,7 +30,9 @@ struct client;
 /* Cache pseudo-list names: no list zone can hold a colon. */
 #define CHECK_ZONE_A	"check:a"
 #define CHECK_ZONE_AAAA	"check:aaaa"
-#define CHECK_ZONE_MX	"check:mx"
+#define CHECK_ZONE_MX	"check:mx"	/* MX answers (data) and the sender verdict */
+#define CHECK_ZONE_TXT	"check:txt"
+#define CHECK_ZONE_PTR	"check:ptr"
 
 enum check_state {
 	CKS_OFF,		/* score 0: not evaluated */
@@ -73,8 +77,8 @@ unsigned check_spf_queries(const struct config *cfg, const struct client *c,
 
 /*
  * check_spf - evaluate SPF (libspf2, its DNS through lookup_batch: the
- * cache and the pool, one lookup at a time, none once the lookups have
- * waited dns_timeout * dns_attempts seconds in all, or past
+ * cache and the pool, one lookup at a time, none once the request's
+ * deadline has passed (lookup_begin), after a timeout, or past
  * CHECK_SPF_MAX_LOOKUPS) and set the spf_*
  * results in out.  A temporary error or the bound: the enabled spf_*
  * checks fail.  Without libspf2: nothing.

@@ -7,11 +7,12 @@
  * A and AAAA (the pseudo-lists of check.h), the pool's resolver threads
  * for everything, the configured servers and timeouts.  The first TXT
  * (the sender domain's, or the HELO's for the null sender) rides in the
- * request's one batch; the follow-ups (include:, redirect=, a, mx) are
- * asked one at a time, none once they have waited dns_timeout *
- * dns_attempts seconds in all (monotonic clock; libspf2's own work does
- * not count) or past CHECK_SPF_MAX_LOOKUPS: then
- * the result is a temporary error and the spf_* checks fail.  libspf2
+ * request's one batch; the follow-ups (include:, redirect=, a, mx, ptr,
+ * exists) are asked one at a time, cached like every answer, none once
+ * the request's deadline (lookup_begin: the same for every lookup of the
+ * request) has passed, after one timed out, or past
+ * CHECK_SPF_MAX_LOOKUPS: then the result is a temporary error and the
+ * spf_* checks fail.  libspf2
  * logs through msg.h (never stderr).
  */
 #include "config.h"
@@ -51,7 +52,7 @@ unsigned check_spf_queries(const struct config *cfg, const struct client *c,
 		lk->spf_domain[0] = '\0';
 		return 0;
 	}
-	q[0] = check_query("check:txt", lk->spf_domain, ns_t_txt, &lk->spf_txt, &lk->spf_rd);
+	q[0] = check_query(CHECK_ZONE_TXT, lk->spf_domain, ns_t_txt, &lk->spf_txt, &lk->spf_rd);
 	return 1;
 }
 
@@ -72,7 +73,7 @@ void check_spf(struct lookup_ctx *ctx, const struct config *cfg, const struct cl
 struct spf_hook {
 	struct lookup_ctx *ctx;
 	struct check_lookups *lk;
-	long budget_ms;		/* DNS waiting time left: dns_timeout * dns_attempts */
+	bool timed_out;		/* a lookup waited its whole time */
 	unsigned asked;
 	bool bound_hit;		/* a lookup refused: out of time or lookups */
 	bool failed;		/* a lookup failed (SERVFAIL, timeout...) */
@@ -119,7 +120,7 @@ static void spf_fill_names(SPF_dns_rr_t *rr, const struct dns_rdata *rd, ns_type
 {
 	const char *p = rd->txt;
 
-	if (type == ns_t_mx) {
+	if (type == ns_t_mx || type == ns_t_ptr) {
 		for (unsigned i = 0; i < rd->nhost; i++)
 			if (!spf_put(rr, (int) i, rd->host[i], strlen(rd->host[i]) + 1))
 				return;
@@ -149,13 +150,11 @@ static SPF_dns_rr_t *spf_rr(SPF_dns_server_t *s, const char *domain, ns_type typ
 	return rr;
 }
 
-/* spf_ms - a monotonic clock in milliseconds */
-static long spf_ms(void)
+/* spf_zone - the cache pseudo-list of a query type */
+static const char *spf_zone(ns_type type)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long) ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+	return type == ns_t_a ? CHECK_ZONE_A : type == ns_t_aaaa ? CHECK_ZONE_AAAA
+	    : type == ns_t_mx ? CHECK_ZONE_MX : type == ns_t_ptr ? CHECK_ZONE_PTR : CHECK_ZONE_TXT;
 }
 
 /* spf_lookup - libspf2 asks: answer through lookup_batch, within the bound */
@@ -166,26 +165,25 @@ static SPF_dns_rr_t *spf_lookup(SPF_dns_server_t *s, const char *domain, ns_type
 	static struct dns_rdata rd;
 	struct check_lookups *lk = spf_now.lk;
 	struct lookup_query q;
-	bool names = type == ns_t_mx || type == ns_t_txt;
-	long start;
+	bool names = type == ns_t_mx || type == ns_t_txt || type == ns_t_ptr;
 
 	(void) should_cache;
 	if (type == ns_t_txt && strcasecmp(domain, lk->spf_domain) == 0)
 		return spf_rr(s, domain, type, &lk->spf_txt, &lk->spf_rd);
 	if ((!names && type != ns_t_a && type != ns_t_aaaa) || strlen(domain) >= DNS_NAME_MAX)
 		return SPF_dns_rr_new_init(s, domain, type, 0, HOST_NOT_FOUND);
-	if (spf_now.budget_ms <= 0 || spf_now.asked >= CHECK_SPF_MAX_LOOKUPS) {
+	if (spf_now.timed_out || spf_now.asked >= CHECK_SPF_MAX_LOOKUPS
+	    || lookup_expired(spf_now.ctx)) {
 		spf_now.bound_hit = true;
 		return SPF_dns_rr_new_init(s, domain, type, 0, TRY_AGAIN);
 	}
 	spf_now.asked++;
-	q = check_query(type == ns_t_a ? CHECK_ZONE_A : type == ns_t_aaaa ? CHECK_ZONE_AAAA
-			: "check:txt", domain, type, &res, names ? &rd : NULL);
-	start = spf_ms();
+	q = check_query(spf_zone(type), domain, type, &res, names ? &rd : NULL);
 	lookup_batch(spf_now.ctx, &q, 1);
-	spf_now.budget_ms -= spf_ms() - start;
-	if (res.answer.status == DNS_TIMEOUT)
-		spf_now.budget_ms = 0;	/* it waited the whole bound */
+	if (res.answer.status == DNS_TIMEOUT) {
+		spf_now.timed_out = true;	/* it waited the time it had */
+		spf_now.bound_hit |= res.source == LOOKUP_LATE;
+	}
 	return spf_rr(s, domain, type, &res, &rd);
 }
 
@@ -286,8 +284,7 @@ void check_spf(struct lookup_ctx *ctx, const struct config *cfg, const struct cl
 		spf_set(cfg, SPF_RESULT_NEUTRAL, out);
 		return;
 	}
-	spf_now = (struct spf_hook) {ctx, lk, 1000L * (long) (cfg->dns.timeout * cfg->dns.attempts),
-		0, false, false};
+	spf_now = (struct spf_hook) {ctx, lk, false, 0, false, false};
 	spf_set(cfg, spf_result(req), out);
 	SPF_request_free(req);
 }

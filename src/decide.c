@@ -256,6 +256,7 @@ void decide(struct lookup_ctx *ctx, const struct config *cfg,
 		d->verdict = VERDICT_NOT_LISTED;
 		return;
 	}
+	lookup_begin(ctx);	/* one deadline for every lookup of the request */
 	health_plan(ctx, cfg, &hv, time(NULL));
 	decide_ask(ctx, cfg, client, d, &hv);
 	for (unsigned i = 0; i < d->nlists; i++)
@@ -264,6 +265,7 @@ void decide(struct lookup_ctx *ctx, const struct config *cfg,
 			decide_outcome(cfg, &d->lists[i]);
 	decide_health(ctx, cfg, d, &hv);
 	d->check_total = check_finish(ctx, cfg, client, &d->ck, d->checks);
+	lookup_end(ctx);
 	score_decide(cfg, d);
 }
 

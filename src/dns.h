@@ -53,8 +53,8 @@ struct dns_answer {
 #define DNS_TXT_MAX	4096	/* TXT bytes kept from one answer */
 
 /*
- * What an MX or TXT answer holds besides addresses: the MX hosts (as
- * they came), or the TXT records, each one's strings joined, NUL bytes
+ * What an MX, PTR or TXT answer holds besides addresses: the MX hosts
+ * or PTR names (as they came, at most DNS_MAX_MX), or the TXT records, each one's strings joined, NUL bytes
  * in them replaced by '?', each ended by a NUL (records that do not
  * fit are dropped).
  */
@@ -98,13 +98,25 @@ bool dns_check_settings(const struct dns_settings *settings, char *err,
 bool dns_res_open(res_state res, const struct dns_settings *settings,
 		  char *err, size_t errsize);
 
+/*
+ * dns_res_limit - set *res's tries from the settings, cut to left_ms
+ * milliseconds when that is less than timeout * attempts (left_ms <= 0:
+ * not cut): fewer attempts, or one try of the seconds left (rounded to
+ * the nearest, at least one: the resolver counts in whole seconds, so a
+ * query may end up to a second past the deadline).
+ */
+void dns_res_limit(res_state res, const struct dns_settings *settings, long left_ms);
+
+/* dns_now_ms - a monotonic clock in milliseconds (for deadlines). */
+long dns_now_ms(void);
+
 /* dns_res_close - free what dns_res_open() set up in *res. */
 void dns_res_close(res_state res);
 
 /*
  * dns_res_query - ask for the records of type qtype (ns_t_a, ns_t_aaaa,
- * ns_t_mx or ns_t_txt; for MX and TXT *mx gets them, else mx may be
- * NULL) of qname
+ * ns_t_mx, ns_t_ptr or ns_t_txt; for MX, PTR and TXT *mx gets them (PTR
+ * names as host names), else mx may be NULL) of qname
  * with the state *res (one thread at a time per state).  *big is NULL or a DNS_REPLY_MAX
  * buffer of the caller's: a reply longer than a UDP packet is read into
  * it (allocated here the first time one comes; the caller frees it).
@@ -129,7 +141,7 @@ void dns_parse_reply(const unsigned char *msg, int len, struct dns_answer *ans);
 
 /*
  * dns_parse_typed - dns_parse_reply for a reply to a qtype query: A,
- * AAAA (4 words per address), MX or TXT (hosts or records into *mx,
+ * AAAA (4 words per address), MX, PTR or TXT (names or records into *mx,
  * never NULL then; status DNS_ANSWER with naddr 0 when there is at
  * least one host, a null MX or a record).
  */

@@ -64,6 +64,7 @@ struct dns_pool {
 	pthread_cond_t done;		/* the batch is answered */
 	struct dns_pool_job *jobs;	/* the batch; NULL between batches */
 	unsigned njobs, next, ndone;
+	long deadline_ms;		/* of the batch; 0 none */
 	bool stop;
 	bool warned;			/* "cannot start a thread" said */
 	unsigned nworkers;
@@ -111,19 +112,38 @@ static struct dns_pool_job *next_job(struct dns_pool *p, const struct dns_worker
 	return p->stop || w->quit ? NULL : &p->jobs[p->next++];
 }
 
+/* worker_query - one job within the batch's deadline (0: none) */
+static void worker_query(struct dns_worker *w, struct dns_pool_job *job, long deadline)
+{
+	long left = deadline != 0 ? deadline - dns_now_ms() : 0;
+
+	if (deadline != 0 && left <= 0) {
+		memset(job->ans, 0, sizeof(*job->ans));
+		if (job->mx != NULL)
+			memset(job->mx, 0, sizeof(*job->mx));
+		job->ans->status = DNS_TIMEOUT;	/* not sent: the request's time is up */
+		job->late = true;
+		return;
+	}
+	dns_res_limit(&w->res, &w->pool->settings, left);
+	dns_res_query(&w->res, job->qname, job->qtype ? job->qtype : ns_t_a, job->ans,
+		      job->mx, &w->big);
+}
+
 /* worker_main - answer jobs until stopped */
 static void *worker_main(void *arg)
 {
 	struct dns_worker *w = arg;
 	struct dns_pool *p = w->pool;
 	struct dns_pool_job *job;
+	long deadline;
 
 	pthread_setname_np(pthread_self(), DNS_POOL_THREAD_NAME);
 	pthread_mutex_lock(&p->mu);
 	while ((job = next_job(p, w)) != NULL) {
+		deadline = p->deadline_ms;
 		pthread_mutex_unlock(&p->mu);
-		dns_res_query(&w->res, job->qname, job->qtype ? job->qtype : ns_t_a, job->ans,
-			      job->mx, &w->big);
+		worker_query(w, job, deadline);
 		pthread_mutex_lock(&p->mu);
 		if (++p->ndone == p->njobs)
 			pthread_cond_signal(&p->done);
@@ -240,7 +260,7 @@ static void pool_trim(struct dns_pool *p, unsigned keep)
 }
 
 /* dns_pool_run - hand the batch over, wait for the last answer */
-void dns_pool_run(struct dns_pool *p, struct dns_pool_job *jobs, unsigned n)
+void dns_pool_run(struct dns_pool *p, struct dns_pool_job *jobs, unsigned n, long deadline_ms)
 {
 	unsigned want = n < p->cap ? n : p->cap;
 
@@ -250,6 +270,7 @@ void dns_pool_run(struct dns_pool *p, struct dns_pool_job *jobs, unsigned n)
 	p->jobs = jobs;
 	p->njobs = n;
 	p->next = p->ndone = 0;
+	p->deadline_ms = deadline_ms;
 	pthread_cond_broadcast(&p->work);
 	pthread_mutex_unlock(&p->mu);
 	while (p->nworkers < want && start_worker(p))

@@ -29,12 +29,13 @@ struct dns_pool;
 #define DNS_POOL_THREAD_NAME "dnswl-dns"
 
 /* One query of a batch: qname and qtype in (0: ns_t_a), *ans (and for
- * MX *mx) out. */
+ * MX, PTR, TXT *mx) out; late: not sent, the deadline had passed. */
 struct dns_pool_job {
 	const char *qname;
 	struct dns_answer *ans;
 	int qtype;
 	struct dns_rdata *mx;
+	bool late;
 };
 
 /*
@@ -48,11 +49,15 @@ struct dns_pool *dns_pool_new(const struct dns_settings *settings, char *err, si
 /*
  * dns_pool_run - answer every job (each *ans filled) and return when all
  * are done: at most about timeout * attempts seconds per server, however
- * many jobs do not answer.  Starts threads as needed; n == 0 returns at
- * once.  A job no thread could take gets DNS_ERROR (logged once).  The
- * jobs and the strings they point to must stay valid until it returns.
+ * many jobs do not answer.  With deadline_ms (dns_now_ms() time; 0 for
+ * none), a job a thread takes at or past it is not sent (DNS_TIMEOUT),
+ * and one taken before it has its tries cut to the time left
+ * (dns_res_limit).  Starts threads as needed; n == 0 returns at once.
+ * A job no thread could take gets DNS_ERROR (logged once).  The jobs and
+ * the strings they point to must stay valid until it returns.
  */
-void dns_pool_run(struct dns_pool *pool, struct dns_pool_job *jobs, unsigned n);
+void dns_pool_run(struct dns_pool *pool, struct dns_pool_job *jobs, unsigned n,
+		  long deadline_ms);
 
 /*
  * dns_pool_free - stop and join every worker, close their resolver

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * dns_query.c - one A, AAAA, MX or TXT query with a caller's own resolver state.
+ * dns_query.c - one A, AAAA, MX, PTR or TXT query with a caller's own resolver state.
  *
  * res_nmkquery + res_nsend rather than res_nquery: res_nquery hides the
  * rcode and the authority SOA, which we need to tell NXDOMAIN from
@@ -15,6 +15,7 @@
 #include <resolv.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dns.h"
 #include "str.h"
@@ -71,6 +72,32 @@ bool dns_res_open(res_state res, const struct dns_settings *s, char *err, size_t
 	/* Lists live under our zones: no search list, no default domain. */
 	res->options &= ~(RES_DNSRCH | RES_DEFNAMES);
 	return true;
+}
+
+/* dns_res_limit - tries within the time left */
+void dns_res_limit(res_state res, const struct dns_settings *s, long left_ms)
+{
+	/* to the nearest second: a batch's jobs start a little after its deadline was set */
+	unsigned secs = left_ms <= 0 ? 0 : (unsigned)((left_ms + 500) / 1000);
+
+	res->retrans = (int) s->timeout;
+	res->retry = (int) s->attempts;
+	if (left_ms <= 0 || (unsigned long) secs >= (unsigned long) s->timeout * s->attempts)
+		return;
+	if (secs < s->timeout) {
+		res->retrans = secs < 1 ? 1 : (int) secs;
+		res->retry = 1;
+	} else
+		res->retry = (int) (secs / s->timeout);
+}
+
+/* dns_now_ms - monotonic milliseconds */
+long dns_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long) ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
 /* dns_res_close - release the resolver state */
@@ -133,6 +160,21 @@ static bool dns_add_mx(ns_msg *msg, ns_rr *rr, struct dns_rdata *mx)
 	return true;
 }
 
+/* dns_add_ptr - one PTR record's name; false: malformed */
+static bool dns_add_ptr(ns_msg *msg, ns_rr *rr, struct dns_rdata *rd)
+{
+	char host[NS_MAXDNAME];
+
+	if (ns_name_uncompress(ns_msg_base(*msg), ns_msg_end(*msg), ns_rr_rdata(*rr), host,
+			       sizeof(host)) < 0)
+		return false;
+	/* the root is no host name: not kept, the answer is still fine */
+	if (rd->nhost < DNS_MAX_MX && host[0] != '\0' && strcmp(host, ".") != 0
+	    && strlen(host) < DNS_NAME_MAX)
+		str_copy(rd->host[rd->nhost++], DNS_NAME_MAX, host);
+	return true;
+}
+
 /* dns_add_txt - one TXT record, its strings joined; false: malformed */
 static bool dns_add_txt(ns_rr *rr, struct dns_rdata *rd)
 {
@@ -166,6 +208,8 @@ static bool dns_add_rr(ns_msg *msg, ns_rr *rr, int qtype, struct dns_answer *ans
 		return mx == NULL || dns_add_mx(msg, rr, mx);
 	if (qtype == ns_t_txt)
 		return mx == NULL || dns_add_txt(rr, mx);
+	if (qtype == ns_t_ptr)
+		return mx == NULL || dns_add_ptr(msg, rr, mx);
 	if (ns_rr_rdlen(*rr) != 4 * words)
 		return false;
 	if (ans->naddr + words > DNS_MAX_ADDRS)

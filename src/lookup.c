@@ -27,7 +27,28 @@ bool lookup_open(struct lookup_ctx *ctx, const struct config *cfg, char *err, si
 	if ((ctx->pool = dns_pool_new(&cfg->dns, err, errsize)) == NULL)
 		return false;
 	ctx->cache = cache_open(&cfg->cache);
+	ctx->bound_ms = 1000L * (long) cfg->dns.timeout * (long) cfg->dns.attempts;
 	return true;
+}
+
+/* lookup_begin - the request's one deadline */
+void lookup_begin(struct lookup_ctx *ctx)
+{
+	ctx->deadline_ms = dns_now_ms() + ctx->bound_ms;
+	if (ctx->deadline_ms == 0)
+		ctx->deadline_ms = 1;	/* 0 means none */
+}
+
+/* lookup_end - no deadline between requests */
+void lookup_end(struct lookup_ctx *ctx)
+{
+	ctx->deadline_ms = 0;
+}
+
+/* lookup_expired - past the request's deadline */
+bool lookup_expired(const struct lookup_ctx *ctx)
+{
+	return ctx->deadline_ms != 0 && dns_now_ms() >= ctx->deadline_ms;
 }
 
 /* lookup_close - close the cache, stop the threads */
@@ -42,8 +63,8 @@ void lookup_close(struct lookup_ctx *ctx)
 /* lookup_source_name - spelling for logs and -q */
 const char *lookup_source_name(enum lookup_source source)
 {
-	return source == LOOKUP_CACHE ? "cache"
-	    : source == LOOKUP_SKIPPED ? "skipped" : "dns";
+	return source == LOOKUP_CACHE ? "cache" : source == LOOKUP_SKIPPED ? "skipped"
+	    : source == LOOKUP_LATE ? "late" : "dns";
 }
 
 /* lookup_local - answer from the cache or the failing-list memory */
@@ -54,8 +75,9 @@ static bool lookup_local(struct lookup_ctx *ctx, const struct lookup_query *q, t
 	if (res->qname != q->qname)
 		str_copy(res->qname, sizeof(res->qname), q->qname);
 	memset(&res->answer, 0, sizeof(res->answer));
-	if (!q->fresh && q->mx == NULL
-	    && cache_get(ctx->cache, q->zone, q->qname, now, &res->answer, NULL)) {
+	if (!q->fresh && (q->mx == NULL
+			  ? cache_get(ctx->cache, q->zone, q->qname, now, &res->answer, NULL)
+			  : cache_get_data(ctx->cache, q->zone, q->qname, now, &res->answer, q->mx))) {
 		res->source = LOOKUP_CACHE;
 		return true;
 	}
@@ -68,14 +90,23 @@ static bool lookup_local(struct lookup_ctx *ctx, const struct lookup_query *q, t
 }
 
 /* lookup_record - remember a fresh answer and the list's health */
-static void lookup_record(struct lookup_ctx *ctx, const struct lookup_query *q, time_t now)
+static void lookup_record(struct lookup_ctx *ctx, const struct lookup_query *q, bool late,
+			  time_t now)
 {
 	const struct dns_answer *ans = &q->res->answer;
 
+	if (late) {
+		q->res->source = LOOKUP_LATE;
+		return;
+	}
 	if (!q->check)
 		cache_list_result(ctx->cache, q->zone, ans->status, now);
-	if (!dns_failed(ans->status) && q->mx == NULL && !q->fresh)
+	if (dns_failed(ans->status) || q->fresh)
+		return;
+	if (q->mx == NULL)
 		cache_put(ctx->cache, q->zone, q->qname, ans, now);
+	else
+		cache_put_data(ctx->cache, q->zone, q->qname, ans, q->mx, q->qtype == ns_t_txt, now);
 }
 
 /* lookup_chunk - up to LOOKUP_CHUNK queries: local answers, then DNS */
@@ -90,13 +121,13 @@ static void lookup_chunk(struct lookup_ctx *ctx, const struct lookup_query *quer
 		if (lookup_local(ctx, &queries[i], now))
 			continue;
 		jobs[m] = (struct dns_pool_job) {queries[i].res->qname, &queries[i].res->answer,
-			queries[i].qtype, queries[i].mx};
+			queries[i].qtype, queries[i].mx, false};
 		sent[m++] = &queries[i];
 	}
-	dns_pool_run(ctx->pool, jobs, m);
+	dns_pool_run(ctx->pool, jobs, m, ctx->deadline_ms);
 	now = time(NULL);
 	for (unsigned i = 0; i < m; i++)
-		lookup_record(ctx, sent[i], now);
+		lookup_record(ctx, sent[i], jobs[i].late, now);
 }
 
 /* lookup_note_get - a check's summary from the cache */

@@ -26,6 +26,8 @@ enum lookup_source {
 	LOOKUP_CACHE,		/* answered from the shared cache */
 	LOOKUP_SKIPPED,		/* list failing recently: not asked; the
 				 * status is the failure on record */
+	LOOKUP_LATE,		/* not asked: the request's deadline had
+				 * passed (status DNS_TIMEOUT) */
 };
 
 struct lookup_result {
@@ -37,12 +39,15 @@ struct lookup_result {
 struct lookup_ctx {
 	struct cache *cache;	/* NULL: uncached */
 	struct dns_pool *pool;	/* the query threads */
+	long bound_ms;		/* a request's time: dns_timeout * dns_attempts */
+	long deadline_ms;	/* this request's end (dns_now_ms); 0: none */
 };
 
 /*
  * One query of a batch: the list's zone (or a check's pseudo-list name,
- * check.h) and qname in, the result out.  qtype 0 is ns_t_a.  An MX
- * query (mx set) is never cached here; a check's query (check set)
+ * check.h) and qname in, the result out.  qtype 0 is ns_t_a.  An MX,
+ * PTR or TXT query (mx set) is cached with its names or text (the
+ * cache's data slots, cache_get_data); a check's query (check set)
  * keeps no list health: one bad domain must not make a check skipped.
  */
 struct lookup_query {
@@ -61,6 +66,21 @@ struct lookup_query {
  * cache that cannot be used only means running uncached.
  */
 bool lookup_open(struct lookup_ctx *ctx, const struct config *cfg, char *err, size_t errsize);
+
+/*
+ * lookup_begin - a request starts: every lookup_batch until lookup_end
+ * shares one deadline, bound_ms from now.  A query that would start at
+ * or past it is not sent (DNS_TIMEOUT, source LOOKUP_LATE, no list
+ * health recorded); one sent before it has its tries cut to the time
+ * left (dns_pool_run).
+ */
+void lookup_begin(struct lookup_ctx *ctx);
+
+/* lookup_end - the request is done: no deadline until the next begin. */
+void lookup_end(struct lookup_ctx *ctx);
+
+/* lookup_expired - has this request's deadline passed? */
+bool lookup_expired(const struct lookup_ctx *ctx);
 
 /* lookup_close - release what lookup_open took. */
 void lookup_close(struct lookup_ctx *ctx);
@@ -85,7 +105,7 @@ bool lookup_note_get(struct lookup_ctx *ctx, const char *zone, const char *qname
 void lookup_note_put(struct lookup_ctx *ctx, const char *zone, const char *qname,
 		     const struct dns_answer *ans);
 
-/* lookup_source_name - "dns", "cache" or "skipped". */
+/* lookup_source_name - "dns", "cache", "skipped" or "late". */
 const char *lookup_source_name(enum lookup_source source);
 
 #endif

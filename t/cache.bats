@@ -339,6 +339,11 @@ damaged_case() {
 		"older format version 0" rebuilt
 }
 
+@test "damaged: a version 2 file (before the data slots) is rebuilt" {
+	damaged_case 'printf "\2\0\0\0" | dd of="$CACHE" bs=1 seek=8 conv=notrunc status=none' \
+		"older format version 2 \(this dnswl writes 3\)" rebuilt
+}
+
 @test "damaged: a header with a changed byte is rebuilt" {
 	damaged_case 'printf "\377" | dd of="$CACHE" bs=1 seek=24 conv=notrunc status=none' \
 		"damaged header" rebuilt

@@ -391,3 +391,89 @@ spf_cfg() {
 	assert_output --partial 'slow.chk. TXT'
 	refute_output --partial 'c.dead.test.'
 }
+
+@test "SPF ptr: passes for a client whose name (PTR, and its A back) is in the domain" {
+	spf_cfg
+	dnstest_mark
+	run_policy 192.0.2.71 mail.ptrspf.chk a@ptrspf.chk "$TO"
+	assert_decision " spf_pass=-1.0 " " total=-1.0 "
+	run dnstest_asked
+	assert_output --partial '71.2.0.192.in-addr.arpa. PTR'
+	assert_output --partial 'mail.ptrspf.chk. A'
+}
+
+# spf_is ADDRESS SENDER RESULT - a request's decision line has RESULT
+spf_is() {
+	run_policy "$1" host.other.chk "$2" "$TO"
+	assert_decision " $3 "
+}
+
+@test "SPF ptr: fails for a name in another domain and for no name at all" {
+	spf_cfg
+	spf_is 192.0.2.80 a@ptrspf.chk spf_fail=+3.0
+	spf_is 192.0.2.62 a@ptrspf.chk spf_fail=+3.0
+}
+
+@test "SPF %{p}: the client's validated name in a macro" {
+	spf_cfg
+	spf_is 192.0.2.71 a@ptrmacro.chk spf_pass=-1.0
+	spf_is 192.0.2.62 a@ptrmacro.chk spf_fail=+3.0
+}
+
+# spf_three - the include:, mx and ptr senders from their permitted clients
+spf_three() {
+	spf_is 192.0.2.80 a@company.chk spf_pass=-1.0
+	spf_is 192.0.2.70 a@mxspf.chk spf_pass=-1.0
+	spf_is 192.0.2.71 a@ptrspf.chk spf_pass=-1.0
+}
+
+@test "a cached SPF evaluation asks no DNS at all (TXT, include:, mx, ptr cached)" {
+	spf_cfg cache.file="$T/cache.db" checks.sender_bad_domain=6
+	spf_three
+	dnstest_mark
+	spf_three
+	run dnstest_asked
+	assert_output ''
+	run dnswl_cmd -C dump -c "$CFG"
+	assert_output --regexp '(^|
+)check:txt _spf.provider.chk txt:"v=spf1 ip4:192.0.2.80 ip4:192.0.2.60 ~all" '
+	assert_output --regexp '(^|
+)check:mx mxspf.chk names:mx.company.chk '
+	assert_output --regexp '(^|
+)check:ptr 71.2.0.192.in-addr.arpa names:mail.ptrspf.chk '
+	run dnswl_cmd -C stats -c "$CFG"
+	assert_output --regexp 'data entries: [1-9][0-9]*/[0-9]+ used'
+}
+
+@test "a negative SPF TXT answer (NXDOMAIN) is cached too" {
+	spf_cfg cache.file="$T/cache.db"
+	run_policy 192.0.2.62 host.other.chk a@none.chk "$TO"
+	assert_decision " spf_none=+0.5 "
+	dnstest_mark
+	run_policy 192.0.2.62 host.other.chk a@none.chk "$TO"
+	assert_decision " spf_none=+0.5 "
+	run dnstest_asked
+	assert_output ''
+	run dnswl_cmd -C dump -c "$CFG"
+	assert_output --partial 'check:txt none.chk NXDOMAIN '
+}
+
+@test "one deadline per request: an SPF follow-up or MX host step past it is not sent" {
+	dnsdelay_find >/dev/null || skip "t/dns_delay not built"
+	# bl.test's answer is held for ever (the proxy's longest delay), so its
+	# query waits out the request's whole bound (dns_timeout 1, one
+	# attempt): the SPF include: and the MX host's addresses, which come
+	# after the first batch, must not be sent at all
+	dnsdelay_start -d bl.test=600000
+	spf_cfg dns_timeout=1 dns_attempts=1 checks.sender_bad_domain=6 dnsbl:bl.test:127:2
+	dnstest_mark
+	run_policy 192.0.2.80 out1.provider.chk a@company.chk "$TO"
+	dnsdelay_stop
+	assert_decision " bl.test=timeout:dns " " sender_bad_domain=failed " \
+		" spf_pass=failed spf_fail=failed spf_softfail=failed spf_none=failed "
+	run dnstest_asked
+	assert_output --partial 'company.chk. TXT'
+	assert_output --partial 'company.chk. MX'
+	refute_output --partial '_spf.provider.chk.'
+	refute_output --partial 'mx.company.chk.'
+}
