@@ -257,6 +257,7 @@ static void pool_trim(struct dns_pool *p, unsigned keep)
 	for (unsigned i = keep; i < p->nworkers; i++)
 		worker_free(p->workers[i]);
 	p->nworkers = keep;
+	malloc_trim(0);		/* their resolver states' pages back too */
 }
 
 /* dns_pool_run - hand the batch over, wait for the last answer */
