@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * check_addr_fuzz.c - libFuzzer harness for dynamic_client's "the
- * address in the reverse name" (src/check_addr.c).
+ * address in the reverse name" (src/decide/check_addr.c).
  *
  * The input is "ADDRESS\nNAME" as a policy request gives them (a
  * missing part is empty).  check_addr_in_name must stay within its

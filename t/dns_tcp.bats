@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # t/dns_tcp.bats - a list answer too long for UDP (t/data/tcp.testns):
 # dnswl reads replies into 512 bytes first and asks again over TCP with a
-# 64 KiB buffer only when the reply has TC set (src/dns_query.c); the
+# 64 KiB buffer only when the reply has TC set (src/dns/dns_query.c); the
 # whole TCP reply must count, up to its last record.
 #
 # Run: make check TESTS=t/dns_tcp.bats     (in the build dir)

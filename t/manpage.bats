@@ -66,8 +66,8 @@ source_keys() {
 			}
 			if (cat == "ignored" && $0 ~ /;/) cat = ""
 		}
-		/^}/ { cat = ""; q = 0 }' "$SRC/src/cfg_values.c" "$SRC/src/cfg_lists.c" "$SRC/src/cfg_sites.c" \
-		"$SRC/src/cfg_grey.c" "$SRC/src/cfg_checks.c" |
+		/^}/ { cat = ""; q = 0 }' "$SRC/src/cfg/cfg_values.c" "$SRC/src/cfg/cfg_lists.c" "$SRC/src/cfg/cfg_sites.c" \
+		"$SRC/src/cfg/cfg_grey.c" "$SRC/src/cfg/cfg_checks.c" |
 		LC_ALL=C sort -u
 }
 

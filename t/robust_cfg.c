@@ -16,7 +16,7 @@
 
 #include "robust_gen.h"
 
-#define LONG_LINE_MIN 4090	/* around src/cfg_load.c's 4096-byte limit */
+#define LONG_LINE_MIN 4090	/* around src/cfg/cfg_load.c's 4096-byte limit */
 
 /* insert - put len bytes at off */
 static void insert(struct buf *b, size_t off, const void *data, size_t len)
