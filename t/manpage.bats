@@ -51,8 +51,8 @@ printed_keys() {
 # source_keys - the key names compared with `name` in the loader's source
 source_keys() {
 	awk '
-		/^(void|static bool) cfg_(global|scoring|cache|sql|greylist|sites|site_key|checks)\(/ {
-			f = $0; sub(/\(.*/, "", f); sub(/.* cfg_/, "", f)
+		/^(void|static bool) cfg_(global|global_[a-z]+|scoring|cache|sql|greylist|sites|site_key|checks)\(/ {
+			f = $0; sub(/\(.*/, "", f); sub(/.* cfg_/, "", f); sub(/^global_.*/, "global", f)
 			cat = f == "site_key" ? "list" : f == "scoring" ? "global" : f; q = 0 }
 		/^const char \*const cfg_ignored_keys\[\]/ { cat = "ignored"; q = 1 }
 		/^const char \*cfg_check_key\(/ { cat = "checks"; q = 1 }

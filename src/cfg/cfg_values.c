@@ -221,31 +221,42 @@ static bool cfg_daemon_key(struct cfg_state *st, const char *name)
 	return false;
 }
 
-/* cfg_global - [global] keys */
-void cfg_global(struct cfg_state *st, const char *name, const char *value)
+/* cfg_small_uint - a bounded unsigned key into an unsigned field */
+static void cfg_small_uint(struct cfg_state *st, const char *name, const char *value,
+			   unsigned long min, unsigned long max, unsigned *field)
 {
-	struct config *cfg = st->cfg;
-	unsigned long v = 0;
+	unsigned long v = *field;
+
+	cfg_uint(st, name, value, min, max, &v);
+	*field = (unsigned) v;
+}
+
+/* cfg_global_dns - the resolver keys of [global]; false: name is none */
+static bool cfg_global_dns(struct cfg_state *st, const char *name, const char *value)
+{
+	struct dns_settings *dns = &st->cfg->dns;
 	char err[256];
 
-	if (!cfg_once(st, "global", name))
-		return;
 	if (cfg_key(st, name, "nameserver")) {
-		if (!cfg_parse_nameservers(&cfg->dns, value, err, sizeof(err)))
+		if (!cfg_parse_nameservers(dns, value, err, sizeof(err)))
 			cfg_error(st, "nameserver: %s", err);
-	} else if (cfg_key(st, name, "dns_timeout")) {
-		v = cfg->dns.timeout;
-		cfg_uint(st, name, value, 1, 60, &v);
-		cfg->dns.timeout = (unsigned) v;
-	} else if (cfg_key(st, name, "dns_attempts")) {
-		v = cfg->dns.attempts;
-		cfg_uint(st, name, value, 1, 10, &v);
-		cfg->dns.attempts = (unsigned) v;
-	} else if (cfg_key(st, name, "dns_max_parallel")) {
-		v = cfg->dns.max_parallel;
-		cfg_uint(st, name, value, 0, DNS_MAX_PARALLEL, &v);
-		cfg->dns.max_parallel = (unsigned) v;
-	} else if (cfg_key(st, name, "action_ok"))
+	} else if (cfg_key(st, name, "dns_timeout"))
+		cfg_small_uint(st, name, value, 1, 60, &dns->timeout);
+	else if (cfg_key(st, name, "dns_attempts"))
+		cfg_small_uint(st, name, value, 1, 10, &dns->attempts);
+	else if (cfg_key(st, name, "dns_max_parallel"))
+		cfg_small_uint(st, name, value, 0, DNS_MAX_PARALLEL, &dns->max_parallel);
+	else
+		return false;
+	return true;
+}
+
+/* cfg_global_out - the actions and logging keys of [global]; false: none */
+static bool cfg_global_out(struct cfg_state *st, const char *name, const char *value)
+{
+	struct config *cfg = st->cfg;
+
+	if (cfg_key(st, name, "action_ok"))
 		cfg_action(st, name, value, cfg->action_ok, sizeof(cfg->action_ok));
 	else if (cfg_key(st, name, "action_dunno"))
 		cfg_action(st, name, value, cfg->action_dunno, sizeof(cfg->action_dunno));
@@ -260,10 +271,21 @@ void cfg_global(struct cfg_state *st, const char *name, const char *value)
 			cfg_error(st, "log_file: \"%s\" is not an absolute path", value);
 		else if (!str_copy(cfg->log_file, sizeof(cfg->log_file), value))
 			cfg_error(st, "log_file: path too long");
-	} else if (cfg_scoring(st, name, value))
-		;
-	else if (cfg_daemon_key(st, name))
-		str_appendf(cfg->ignored, sizeof(cfg->ignored), "%s ", name);
+	} else
+		return false;
+	return true;
+}
+
+/* cfg_global - [global] keys */
+void cfg_global(struct cfg_state *st, const char *name, const char *value)
+{
+	if (!cfg_once(st, "global", name))
+		return;
+	if (cfg_global_dns(st, name, value) || cfg_global_out(st, name, value)
+	    || cfg_scoring(st, name, value))
+		return;
+	if (cfg_daemon_key(st, name))
+		str_appendf(st->cfg->ignored, sizeof(st->cfg->ignored), "%s ", name);
 	else
 		cfg_unknown_key(st, "global", name);
 }

@@ -258,27 +258,28 @@ void dns_parse_reply(const unsigned char *buf, int len, struct dns_answer *ans)
 	dns_parse_typed(buf, len, ns_t_a, ans, NULL);
 }
 
+/* dns_answer_reset - an empty answer (and rdata) with status st */
+static void dns_answer_reset(struct dns_answer *ans, struct dns_rdata *mx, enum dns_status st)
+{
+	memset(ans, 0, sizeof(*ans));
+	if (mx != NULL)
+		memset(mx, 0, sizeof(*mx));
+	ans->status = st;
+}
+
 /* dns_parse_typed - classify a raw reply to a qtype query */
 void dns_parse_typed(const unsigned char *buf, int len, int qtype, struct dns_answer *ans,
 		     struct dns_rdata *mx)
 {
 	ns_msg msg;
 
-	memset(ans, 0, sizeof(*ans));
-	if (mx != NULL)
-		memset(mx, 0, sizeof(*mx));
-	if (len < HFIXEDSZ || ns_initparse(buf, len, &msg) != 0) {
-		ans->status = DNS_MALFORMED;
+	dns_answer_reset(ans, mx, DNS_MALFORMED);	/* until classified */
+	if (len < HFIXEDSZ || ns_initparse(buf, len, &msg) != 0)
 		return;
-	}
 	switch (ns_msg_getflag(msg, ns_f_rcode)) {
 	case ns_r_noerror:
-		if (!dns_collect(&msg, qtype, ans, mx)) {
-			memset(ans, 0, sizeof(*ans));	/* no partial addresses */
-			if (mx != NULL)
-				memset(mx, 0, sizeof(*mx));
-			ans->status = DNS_MALFORMED;
-		}
+		if (!dns_collect(&msg, qtype, ans, mx))
+			dns_answer_reset(ans, mx, DNS_MALFORMED);	/* no partial addresses */
 		else if (dns_have_data(ans, mx))
 			ans->status = DNS_ANSWER;
 		else {
