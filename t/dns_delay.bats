@@ -48,12 +48,8 @@ wait_asks() {
 
 # wait_log REGEX - wait (<= 20 s, scaled) until the proxy's log has a matching line
 wait_log() {
-	local i
-	for ((i = 0; i < $(scaled 400); i++)); do
-		grep -Eq "$1" "$DNSDELAY_LOG" && return 0
-		sleep 0.05
-	done
-	fail "no line /$1/ in the proxy log: $(cat "$DNSDELAY_LOG")"
+	wait_for "$(scaled 200)" grep -Eq "$1" "$DNSDELAY_LOG" ||
+		fail "no line /$1/ in the proxy log: $(cat "$DNSDELAY_LOG")"
 }
 
 @test "dns_delay: a delayed answer and an NXDOMAIN pass through unchanged" {

@@ -106,10 +106,15 @@ decisions() {
 	grep -E "dnswl\[[0-9]+\]: decision: .*$1" "$E2E/syslog" || true
 }
 
+# decisions_at_least N REGEX - at least N decision lines match
+decisions_at_least() {
+	(($(decisions "$2" | wc -l) >= $1))
+}
+
 # wait_decisions N REGEX - until N decision lines match (the reply reaches
 # smtpd just before dnswl logs)
 wait_decisions() {
-	_e2e_wait_for "$(scaled 100)" eval '[[ $(decisions "$2" | wc -l) -ge $1 ]]' || true
+	wait_for "$(scaled 100)" decisions_at_least "$1" "$2" || true
 	run decisions "$2"
 	assert_equal "${#lines[@]}" "$1"
 }
@@ -186,7 +191,7 @@ wait_decisions() {
 	assert_line "dave@example.test: 250 2.1.5 Ok"
 	query="SELECT u.email, m.email, w.wb FROM wblist w JOIN users u ON u.id = w.rid
 	       JOIN mailaddr m ON m.id = w.sid WHERE u.email = 'dave@example.test'"
-	_e2e_wait_for "$(scaled 100)" eval '[[ -n $(sqlite3 "$AMAVIS_DB" "$query") ]]' || true
+	wait_for "$(scaled 100)" eval '[[ -n $(sqlite3 "$AMAVIS_DB" "$query") ]]' || true
 	run sqlite3 -separator ' ' "$AMAVIS_DB" "$query"
 	assert_output "dave@example.test friend@example.co.uk -20.0"
 }
@@ -229,14 +234,14 @@ wait_decisions() {
 @test "a client below reject_score: the delivered message carries the X-DNSWL header once" {
 	run smtp_send "$PORT_score" 192.0.2.2 unknown ham@example.org keep@example.test
 	assert_output --regexp '<- +250 2\.0\.0 Ok: queued'
-	_e2e_wait_for "$(scaled 300)" eval 'grep -qs "^X-DNSWL:" "$E2E"/run/mail.*' || true
+	wait_for "$(scaled 300)" eval 'grep -qs "^X-DNSWL:" "$E2E"/run/mail.*' || true
 	run grep -h '^X-DNSWL:' "$E2E"/run/mail.*
 	assert_output 'X-DNSWL: total=1.0; bl.test=127.0.0.4 +1.0'
 }
 
 @test "stopping Postfix ends every dnswl cleanly: no sanitizer report, nothing on stderr" {
 	"$POSTFIX" -c "$E2E/etc" stop >/dev/null 2>&1
-	_e2e_wait_for "$(scaled 100)" e2e_no_dnswl_running
+	wait_for "$(scaled 100)" e2e_no_dnswl_running
 	run e2e_no_dnswl_running
 	assert_success
 	run compgen -G "$E2E/run/[au]*san.*"

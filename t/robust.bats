@@ -121,17 +121,6 @@ check_case() {
 	report "$(wc -l <"$T/cfg/manifest") files"
 }
 
-# wait_for TENTHS CMD... - retry CMD every 0.1 s, at most TENTHS times
-wait_for() {
-	local n=$1 i
-	shift
-	for ((i = 0; i < n; i++)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 # with_syslog CMD... - run CMD in a private mount namespace whose /dev/log
 # is $T/log.sock (t/syslog_sink writes what arrives to $T/syslog)
 with_syslog() {

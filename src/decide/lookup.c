@@ -121,7 +121,7 @@ static void lookup_chunk(struct lookup_ctx *ctx, const struct lookup_query *quer
 		if (lookup_local(ctx, &queries[i], now))
 			continue;
 		jobs[m] = (struct dns_pool_job) {queries[i].res->qname, &queries[i].res->answer,
-			queries[i].qtype, queries[i].mx, false};
+			queries[i].qtype, queries[i].mx, false, queries[i].fresh};
 		sent[m++] = &queries[i];
 	}
 	dns_pool_run(ctx->pool, jobs, m, ctx->deadline_ms);

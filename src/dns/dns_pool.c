@@ -8,12 +8,14 @@
  * the job done under the mutex again: that hand-over is what orders
  * its writes to the answer before the caller reads them.
  *
- * After a batch the pool keeps as many threads as that batch had jobs
- * and stops the rest: a request with health probes (3 queries a list)
- * needs three times the threads of the next one, and every thread's
- * stack, descriptor and TLS cost ~12 KiB of dirty pages for good.  The
- * stacks are our own mappings, unmapped when the thread is joined
- * (glibc would keep them in its stack cache, dirty).
+ * After a batch the pool keeps as many threads as that batch had jobs,
+ * or as the largest batch so far had jobs that are not health probes,
+ * and stops the rest: a request with probes (3 queries a list) needs
+ * three times the threads of the next one, and every thread's stack,
+ * descriptor and TLS cost ~12 KiB of dirty pages for good.  Requests
+ * whose misses vary never stop and restart threads.  The stacks are our
+ * own mappings, unmapped when the thread is joined (glibc would keep
+ * them in its stack cache, dirty).
  */
 #include "config.h"
 
@@ -59,6 +61,7 @@ struct dns_worker {
 struct dns_pool {
 	struct dns_settings settings;
 	unsigned cap;			/* most threads */
+	unsigned kept;			/* most non-probe jobs of a batch: never stopped */
 	pthread_mutex_t mu;
 	pthread_cond_t work;		/* a batch or stop for the workers */
 	pthread_cond_t done;		/* the batch is answered */
@@ -175,7 +178,6 @@ static int worker_stack(struct dns_worker *w)
 /* spawn_thread - start w's thread on its own stack, every signal blocked */
 static int spawn_thread(struct dns_worker *w)
 {
-	size_t guard = (size_t) sysconf(_SC_PAGESIZE);
 	pthread_attr_t attr;
 	sigset_t all, old;
 	int rc;
@@ -184,7 +186,8 @@ static int spawn_thread(struct dns_worker *w)
 		return rc;
 	if ((rc = pthread_attr_init(&attr)) != 0)
 		return rc;
-	if ((rc = pthread_attr_setstack(&attr, (char *) w->stack + guard, WORKER_STACK)) != 0)
+	if ((rc = pthread_attr_setstack(&attr, (char *) w->stack + (w->stacklen - WORKER_STACK),
+					WORKER_STACK)) != 0)
 		goto out;
 	/* SIGTERM and the like go to the main thread, and a SIGPIPE from
 	 * res_nsend's TCP fallback becomes EPIPE in the worker. */
@@ -260,6 +263,19 @@ static void pool_trim(struct dns_pool *p, unsigned keep)
 	malloc_trim(0);		/* their resolver states' pages back too */
 }
 
+/* pool_note_kept - raise kept to this batch's non-probe jobs (at most cap) */
+static void pool_note_kept(struct dns_pool *p, const struct dns_pool_job *jobs, unsigned n)
+{
+	unsigned regular = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		regular += !jobs[i].probe;
+	if (regular > p->cap)
+		regular = p->cap;
+	if (regular > p->kept)
+		p->kept = regular;
+}
+
 /* dns_pool_run - hand the batch over, wait for the last answer */
 void dns_pool_run(struct dns_pool *p, struct dns_pool_job *jobs, unsigned n, long deadline_ms)
 {
@@ -267,6 +283,7 @@ void dns_pool_run(struct dns_pool *p, struct dns_pool_job *jobs, unsigned n, lon
 
 	if (n == 0)
 		return;
+	pool_note_kept(p, jobs, n);
 	pthread_mutex_lock(&p->mu);
 	p->jobs = jobs;
 	p->njobs = n;
@@ -284,7 +301,7 @@ void dns_pool_run(struct dns_pool *p, struct dns_pool_job *jobs, unsigned n, lon
 	p->jobs = NULL;
 	p->njobs = p->next = p->ndone = 0;
 	pthread_mutex_unlock(&p->mu);
-	pool_trim(p, want);
+	pool_trim(p, want > p->kept ? want : p->kept);
 }
 
 /* dns_pool_free - stop, join, close */

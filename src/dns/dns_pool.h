@@ -7,7 +7,8 @@
  * that asks N lists costs the slowest answer, not the sum.  Threads are
  * started lazily, when a batch has more queries than there are threads
  * (never while every answer comes from the cache), and kept for the
- * following requests of the process.  At most max_parallel threads, so
+ * following requests of the process; only those a burst of list-health
+ * probes needed are stopped again.  At most max_parallel threads, so
  * at most that many queries are in flight (0: as many as one batch has,
  * at most DNS_MAX_PARALLEL).
  *
@@ -29,13 +30,15 @@ struct dns_pool;
 #define DNS_POOL_THREAD_NAME "dnswl-dns"
 
 /* One query of a batch: qname and qtype in (0: ns_t_a), *ans (and for
- * MX, PTR, TXT *mx) out; late: not sent, the deadline had passed. */
+ * MX, PTR, TXT *mx) out; late: not sent, the deadline had passed; probe
+ * in: a list-health probe, whose thread the pool need not keep. */
 struct dns_pool_job {
 	const char *qname;
 	struct dns_answer *ans;
 	int qtype;
 	struct dns_rdata *mx;
 	bool late;
+	bool probe;
 };
 
 /*
@@ -52,7 +55,9 @@ struct dns_pool *dns_pool_new(const struct dns_settings *settings, char *err, si
  * many jobs do not answer.  With deadline_ms (dns_now_ms() time; 0 for
  * none), a job a thread takes at or past it is not sent (DNS_TIMEOUT),
  * and one taken before it has its tries cut to the time left
- * (dns_res_limit).  Starts threads as needed; n == 0 returns at once.
+ * (dns_res_limit).  Starts threads as needed, and afterwards stops those
+ * beyond this batch's jobs and the most non-probe jobs of any batch;
+ * n == 0 returns at once.
  * A job no thread could take gets DNS_ERROR (logged once).  The jobs and
  * the strings they point to must stay valid until it returns.
  */

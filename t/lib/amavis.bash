@@ -365,12 +365,7 @@ case_pgsql_text_email_columns() {
 
 # _wait_file FILE - until FILE exists (bounded: a hang fails the test)
 _wait_file() {
-	local i
-	for ((i = 0; i < $(scaled 600); i++)); do
-		[[ -e $1 ]] && return 0
-		sleep 0.1
-	done
-	return 1
+	wait_for "$(scaled 600)" test -e "$1"
 }
 
 # age_rows SECONDS SENDER... - time passes for the auto rows of these

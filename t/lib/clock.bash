@@ -86,3 +86,17 @@ clock_set() {
 
 # scaled N - a hang-stopping bound for this build (see the header).
 scaled() { echo $(($1 * DNSWL_TEST_SCALE)); }
+
+# wait_for TENTHS CMD... - retry CMD every 0.1 s until it succeeds, at
+# most TENTHS times (give a scaled count: the bound only stops a hang);
+# false when it never did.  CMD runs here, so an `eval` string sees this
+# function's positional parameters: pass a function and its arguments.
+wait_for() {
+	local n=$1 i
+	shift
+	for ((i = 0; i < n; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}

@@ -51,14 +51,15 @@ at() {
 	run_policy "$1" unknown "$2" "$3"
 }
 
+# db_clock_reached DB T - the database's clock reads at least T
+db_clock_reached() {
+	(($(db_now "$1") >= $2))
+}
+
 # db_wait_until DB T - poll until the database's clock reads at least T
 db_wait_until() {
-	local i
-	for ((i = 0; i < $(scaled 300); i++)); do
-		(($(db_now "$1") >= $2)) && return 0
-		sleep 0.1
-	done
-	fail "the database clock did not reach $2"
+	wait_for "$(scaled 300)" db_clock_reached "$1" "$2" ||
+		fail "the database clock did not reach $2"
 }
 
 # first_seen DB - the first_seen of the only triplet

@@ -90,7 +90,7 @@ _e2e_syslog_start() {
 	: >"$E2E/syslog"
 	"$sink" "$sock" "$E2E/syslog" >"$E2E/sink.out" 2>&1 &
 	E2E_SINK_PID=$!
-	_e2e_wait_for "$(scaled 50)" grep -q ready "$E2E/sink.out" || {
+	wait_for "$(scaled 50)" grep -q ready "$E2E/sink.out" || {
 		cat "$E2E/sink.out" >&2
 		return 1
 	}
@@ -105,17 +105,6 @@ _e2e_tool() {
 		[[ -x $c ]] && { echo "$c"; return 0; }
 	done
 	echo "t/$1 not built (make check builds it)" >&2
-	return 1
-}
-
-# _e2e_wait_for TENTHS CMD... - retry CMD every 0.1 s
-_e2e_wait_for() {
-	local n=$1 i
-	shift
-	for ((i = 0; i < n; i++)); do
-		"$@" && return 0
-		sleep 0.1
-	done
 	return 1
 }
 
@@ -165,7 +154,7 @@ e2e_start() {
 _e2e_wait_ports() {
 	local v
 	for v in ${!PORT_*}; do
-		_e2e_wait_for "$(scaled 100)" eval "(exec 3<>/dev/tcp/127.0.0.1/${!v}) 2>/dev/null" || {
+		wait_for "$(scaled 100)" eval "(exec 3<>/dev/tcp/127.0.0.1/${!v}) 2>/dev/null" || {
 			echo "smtpd on port ${!v} ($v) did not start" >&2
 			cat "$E2E/maillog" >&2
 			return 1
@@ -228,7 +217,7 @@ EOF
 e2e_end() {
 	[[ -n ${E2E:-} && -d $E2E ]] || return 0
 	[[ -f $E2E/etc/main.cf ]] && "$POSTFIX" -c "$E2E/etc" stop >/dev/null 2>&1
-	_e2e_wait_for "$(scaled 100)" e2e_no_dnswl_running
+	wait_for "$(scaled 100)" e2e_no_dnswl_running
 	[[ -n ${E2E_SINK_PID:-} ]] && kill "$E2E_SINK_PID" 2>/dev/null && wait "$E2E_SINK_PID" 2>/dev/null
 	dnswl_collect_logs "$E2E/bin/dnswl"
 	[[ -n ${E2E_KEEP:-} ]] || rm -rf "$E2E"
