@@ -6,10 +6,13 @@
 # program costs per spawn(8) start).
 #
 # usage: spawn.sh SRCDIR BUILDDIR [-n LISTS] [-r RUNS]
-# bench/spawn_bench fork/execs the two in turn RUNS times with the request
+# bench/spawn_bench fork/execs them in turn RUNS times with the request
 # on stdin.  dnswl asks LISTS lists (default 2, d1.test ..) with its cache
-# file, primed by one run before.  Prints both medians and the ratio
-# dnswl / dunno; target <= 1.25.
+# file, primed by one run before.  Two floors run beside them: `dnswl -V`
+# (the same binary started, linked and ended, no configuration, no
+# request) and bench/dunno_resolv (bench/dunno loading libresolv, as
+# dnswl must).  Prints the medians and each ratio to dunno; target for
+# dnswl <= 1.25.
 set -euo pipefail
 srcdir=$1 builddir=$2
 shift 2
@@ -23,7 +26,7 @@ while getopts n:r: opt; do
 done
 # shellcheck source=lib.bash
 . "$srcdir/bench/lib.bash"
-for p in spawn_bench dunno; do
+for p in spawn_bench dunno dunno_resolv; do
 	[[ -x $builddir/bench/$p ]] || bench_skip "bench/$p not built (make check builds it)"
 done
 bench_dns_start
@@ -36,11 +39,15 @@ grep -q ':cache' "$bench_dir/dnswl.log" || echo "WARNING: the second request was
 : >"$bench_dir/dnswl.log"
 
 "$builddir/bench/spawn_bench" "$runs" "$bench_dir/req" \
-	"$DNSWL" -c "$bench_dir/dnswl.cfg" --- "$builddir/bench/dunno" >"$bench_dir/out"
-d=$(sed -n '1s/^median_ms=\([0-9.]*\) .*/\1/p' "$bench_dir/out")
-b=$(sed -n '2s/^median_ms=\([0-9.]*\) .*/\1/p' "$bench_dir/out")
+	"$DNSWL" -c "$bench_dir/dnswl.cfg" --- "$builddir/bench/dunno" \
+	--- "$DNSWL" -V --- "$builddir/bench/dunno_resolv" >"$bench_dir/out"
+# med N - the median ms of the N-th command
+med() { sed -n "$1s/^median_ms=\\([0-9.]*\\) .*/\\1/p" "$bench_dir/out"; }
+b=$(med 2)
 echo "new connection = process start + one cached request ($lists lists), $runs runs each:"
 sed 's/^/  /' "$bench_dir/out"
-printf '  dnswl / dunno = %s (target <= 1.25)\n' "$(ratio "$d" "$b")"
+printf '  dnswl / dunno = %s (target <= 1.25)\n' "$(ratio "$(med 1)" "$b")"
+printf '  floors: dnswl -V / dunno = %s, dunno_resolv / dunno = %s\n' \
+	"$(ratio "$(med 3)" "$b")" "$(ratio "$(med 4)" "$b")"
 printf '  decisions logged: %s, answered from the cache: %s\n' \
 	"$(grep -c 'decision' "$bench_dir/dnswl.log" || true)" "$(grep -c ':cache' "$bench_dir/dnswl.log" || true)"

@@ -6,7 +6,7 @@
  *
  * usage: spawn_bench RUNS INPUT PROG [ARG...] [--- PROG [ARG...]]...
  * Prints one line per command: "median_ms=M mean_ms=A min_ms=L
- * minflt=F PROG", F the median of the runs' minor page faults (each
+ * minflt=F PROG [ARG...]", F the median of the runs' minor page faults (each
  * costs about 2 us on the machines we measured: start-up's other cost);
  * exits 1 when a run does not exit 0.  stdout and stderr of the runs go
  * to /dev/null.
@@ -86,8 +86,11 @@ static void report(const struct cmd *c, int runs)
 
 	for (int i = 0; i < runs; i++)
 		sum += c->ms[i];
-	printf("median_ms=%.3f mean_ms=%.3f min_ms=%.3f minflt=%.0f %s\n", med, sum / runs,
-	       c->ms[0], median(c->flt, runs), c->argv[0]);
+	printf("median_ms=%.3f mean_ms=%.3f min_ms=%.3f minflt=%.0f", med, sum / runs,
+	       c->ms[0], median(c->flt, runs));
+	for (char **a = c->argv; *a != NULL; a++)
+		printf(" %s", *a);
+	putchar('\n');
 }
 
 /* split - the commands of argv, separated by "---"; returns how many */
