@@ -11,6 +11,8 @@
 #   bench_cfg FILE N CACHE [KEY=VALUE...]  dnswl config: lists d1..dN.test,
 #                          cache file CACHE ("" = off; BENCH_CACHE_SIZE
 #                          entries, default 16384 as dnswl), [global] extras
+#   bench_opts SPEC... -- ARGS...      a script's options (see there)
+#   bench_need_delay       skip unless t/dns_delay is built
 #   bench_request ADDR [INSTANCE]      one RCPT-stage policy request
 #   bench_ms CMD...        run CMD, print its wall time in ms (3 decimals)
 #   median / ratio A B     numbers
@@ -48,6 +50,38 @@ bench_cleanup() {
 	rm -rf "$bench_dir"
 }
 trap bench_cleanup EXIT
+
+# bench_opts SPEC... -- ARGS... - the options of a bench script.  SPEC
+# "x:VAR" sets VAR to the argument of -x, "x!VAR" sets VAR to 1 for -x;
+# variables not named on the command line keep their defaults.  Any
+# other option (or a missing argument) exits 2.
+bench_opts() {
+	local -A take=() flag=()
+	local spec="" opt OPTIND=1
+	while (($#)) && [[ $1 != -- ]]; do
+		case $1 in
+		?:*) take[${1:0:1}]=${1:2} spec+="${1:0:1}:" ;;
+		?!*) flag[${1:0:1}]=${1:2} spec+=${1:0:1} ;;
+		*) echo "bench_opts: bad spec $1" >&2; exit 2 ;;
+		esac
+		shift
+	done
+	shift
+	while getopts "$spec" opt; do
+		if [[ -n ${take[$opt]:-} ]]; then
+			printf -v "${take[$opt]}" '%s' "$OPTARG"
+		elif [[ -n ${flag[$opt]:-} ]]; then
+			printf -v "${flag[$opt]}" 1
+		else
+			exit 2
+		fi
+	done
+}
+
+# bench_need_delay - the delaying proxy is built, or this bench skips
+bench_need_delay() {
+	dnsdelay_find >/dev/null || bench_skip "t/dns_delay not built (make check builds it)"
+}
 
 # bench_data - t/data/lists.testns plus a last entry that answers every
 # other name NXDOMAIN (a name the file does not script would get no reply

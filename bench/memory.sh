@@ -20,16 +20,9 @@ set -euo pipefail
 srcdir=$1 builddir=$2
 shift 2
 lists=16 requests=200 verbose=
-while getopts n:m:v opt; do
-	case $opt in
-	n) lists=$OPTARG ;;
-	m) requests=$OPTARG ;;
-	v) verbose=1 ;;
-	*) exit 2 ;;
-	esac
-done
 # shellcheck source=lib.bash
 . "$srcdir/bench/lib.bash"
+bench_opts n:lists m:requests v!verbose -- "$@"
 bench_dns_start
 install -d -m 700 "$bench_dir/cache"
 bench_cfg "$bench_dir/dnswl.cfg" "$lists" "$bench_dir/cache/cache.db"

@@ -15,16 +15,10 @@ set -euo pipefail
 srcdir=$1 builddir=$2
 shift 2
 delay=50 runs=7
-while getopts d:r: opt; do
-	case $opt in
-	d) delay=$OPTARG ;;
-	r) runs=$OPTARG ;;
-	*) exit 2 ;;
-	esac
-done
 # shellcheck source=lib.bash
 . "$srcdir/bench/lib.bash"
-dnsdelay_find >/dev/null || bench_skip "t/dns_delay not built (make check builds it)"
+bench_opts d:delay r:runs -- "$@"
+bench_need_delay
 bench_dns_start -D "$delay"
 
 # one_run N I - time the I-th request with N lists; prints ms

@@ -23,21 +23,15 @@ set -euo pipefail
 srcdir=$1 builddir=$2
 shift 2
 delay=50 runs=9 lists=8
-while getopts d:r: opt; do
-	case $opt in
-	d) delay=$OPTARG ;;
-	r) runs=$OPTARG ;;
-	*) exit 2 ;;
-	esac
-done
 # shellcheck source=lib.bash
 . "$srcdir/bench/lib.bash"
+bench_opts d:delay r:runs -- "$@"
 # shellcheck source=../t/lib/port.bash
 . "$srcdir/t/lib/port.bash"
 PW=/usr/sbin/policyd-weight
 
 [[ $(id -u) == 0 ]] || bench_skip "needs root (port 53, user polw)"
-dnsdelay_find >/dev/null || bench_skip "t/dns_delay not built (make check builds it)"
+bench_need_delay
 sink=$builddir/t/syslog_sink
 [[ -x $sink ]] || bench_skip "t/syslog_sink not built (make check builds it)"
 if [[ ! -x $PW ]]; then

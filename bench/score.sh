@@ -17,18 +17,11 @@ set -euo pipefail
 srcdir=$1 builddir=$2
 shift 2
 n=500 delay=0 runs=3
-while getopts n:d:r: opt; do
-	case $opt in
-	n) n=$OPTARG ;;
-	d) delay=$OPTARG ;;
-	r) runs=$OPTARG ;;
-	*) exit 2 ;;
-	esac
-done
 # shellcheck source=lib.bash
 . "$srcdir/bench/lib.bash"
+bench_opts n:n d:delay r:runs -- "$@"
 if ((delay > 0)); then
-	dnsdelay_find >/dev/null || bench_skip "t/dns_delay not built (make check builds it)"
+	bench_need_delay
 	bench_dns_start -D "$delay"
 else
 	bench_dns_start

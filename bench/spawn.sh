@@ -17,15 +17,9 @@ set -euo pipefail
 srcdir=$1 builddir=$2
 shift 2
 lists=2 runs=1000
-while getopts n:r: opt; do
-	case $opt in
-	n) lists=$OPTARG ;;
-	r) runs=$OPTARG ;;
-	*) exit 2 ;;
-	esac
-done
 # shellcheck source=lib.bash
 . "$srcdir/bench/lib.bash"
+bench_opts n:lists r:runs -- "$@"
 for p in spawn_bench dunno dunno_resolv; do
 	[[ -x $builddir/bench/$p ]] || bench_skip "bench/$p not built (make check builds it)"
 done
