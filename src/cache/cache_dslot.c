@@ -76,23 +76,14 @@ enum cache_read cache_dslot_fetch(const struct cache_dslot *live, uint64_t seed,
 /* cache_dslot_store - seqlock write of a data slot */
 void cache_dslot_store(struct cache_dslot *live, uint64_t seed, const struct cache_dslot *body)
 {
-	uint64_t sum = cache_dslot_sum(seed, body);
-	uint32_t odd = cache_seq_enter(&live->seq);
-
-	live->check = sum;
-	memcpy((char *)live + CACHE_DSLOT_BODY, (const char *)body + CACHE_DSLOT_BODY,
-	       sizeof(*live) - CACHE_DSLOT_BODY);
+	cache_seq_write(&live->seq, &live->check, cache_dslot_sum(seed, body), live, body,
+			CACHE_DSLOT_BODY, sizeof(*live));
 	atomic_store_explicit(&live->used, (uint32_t)body->stored, memory_order_relaxed);
-	atomic_store_explicit(&live->seq, odd + 1, memory_order_release);
 }
 
 /* cache_dslot_clear - seqlock write of an empty data slot */
 void cache_dslot_clear(struct cache_dslot *live)
 {
-	uint32_t odd = cache_seq_enter(&live->seq);
-
-	live->check = 0;
-	memset((char *)live + CACHE_DSLOT_BODY, 0, sizeof(*live) - CACHE_DSLOT_BODY);
+	cache_seq_write(&live->seq, &live->check, 0, live, NULL, CACHE_DSLOT_BODY, sizeof(*live));
 	atomic_store_explicit(&live->used, 0, memory_order_relaxed);
-	atomic_store_explicit(&live->seq, odd + 1, memory_order_release);
 }

@@ -302,40 +302,42 @@ enum cache_read cache_slot_fetch(const struct cache_slot *live, uint64_t seed,
 	return CACHE_RD_BUSY;
 }
 
-/* cache_seq_enter - make seq odd (and different from any value seen before) */
-uint32_t cache_seq_enter(_Atomic uint32_t *seq)
+/*
+ * cache_seq_write - the one seqlock write: seq made odd (and different
+ * from any value seen before: an odd seq left by a dead writer moves
+ * on), bytes [from, end) of body (zeros when body is NULL) and the
+ * checksum written, seq even again (release).
+ */
+void cache_seq_write(_Atomic uint32_t *seq, uint64_t *check, uint64_t sum, void *live,
+		     const void *body, size_t from, size_t end)
 {
 	uint32_t s = atomic_load_explicit(seq, memory_order_relaxed);
-	uint32_t odd = s + 1 + (s & 1);	/* an odd seq left by a dead writer moves on */
+	uint32_t odd = s + 1 + (s & 1);
 
 	atomic_store_explicit(seq, odd, memory_order_relaxed);
 	atomic_thread_fence(memory_order_release);
-	return odd;
+	if (body != NULL)
+		memcpy((char *)live + from, (const char *)body + from, end - from);
+	else
+		memset((char *)live + from, 0, end - from);
+	*check = sum;
+	atomic_store_explicit(seq, odd + 1, memory_order_release);
 }
 
 /* cache_slot_store - seqlock write of a slot */
 void cache_slot_store(struct cache_slot *live, uint64_t seed, const struct cache_slot *body)
 {
-	size_t end = cache_slot_end(body);
-	uint64_t sum = cache_slot_sum(seed, body);
-	uint32_t odd = cache_seq_enter(&live->seq);
-
-	live->check = sum;
-	memcpy((char *)live + CACHE_SLOT_BODY, (const char *)body + CACHE_SLOT_BODY,
-	       end - CACHE_SLOT_BODY);
+	cache_seq_write(&live->seq, &live->check, cache_slot_sum(seed, body), live, body,
+			CACHE_SLOT_BODY, cache_slot_end(body));
 	atomic_store_explicit(&live->used, (uint32_t)body->stored, memory_order_relaxed);
-	atomic_store_explicit(&live->seq, odd + 1, memory_order_release);
 }
 
 /* cache_slot_clear - seqlock write of an empty slot */
 void cache_slot_clear(struct cache_slot *live)
 {
-	uint32_t odd = cache_seq_enter(&live->seq);
-
-	live->check = 0;
-	memset((char *)live + CACHE_SLOT_BODY, 0, CACHE_SLOT_FIXED - CACHE_SLOT_BODY);
+	cache_seq_write(&live->seq, &live->check, 0, live, NULL, CACHE_SLOT_BODY,
+			CACHE_SLOT_FIXED);
 	atomic_store_explicit(&live->used, 0, memory_order_relaxed);
-	atomic_store_explicit(&live->seq, odd + 1, memory_order_release);
 }
 
 /* cache_slot_answer - decode a verified slot copy */
@@ -429,24 +431,13 @@ enum cache_read cache_hrec_fetch(const struct cache_hrec *live, uint64_t seed,
 /* cache_hrec_store - seqlock write of a health record */
 void cache_hrec_store(struct cache_hrec *live, uint64_t seed, const struct cache_hrec *body)
 {
-	uint64_t sum = hrec_sum(seed, body);
-	uint32_t odd = cache_seq_enter(&live->seq);
-
-	live->check = sum;
-	memcpy((char *)live + CACHE_HREC_BODY, (const char *)body + CACHE_HREC_BODY,
-	       sizeof(*live) - CACHE_HREC_BODY);
-	atomic_store_explicit(&live->seq, odd + 1, memory_order_release);
+	cache_seq_write(&live->seq, &live->check, hrec_sum(seed, body), live, body,
+			CACHE_HREC_BODY, sizeof(*live));
 }
 
-/* cache_lrec_store - seqlock write of a list record */
+/* cache_lrec_store - seqlock write of a list record (fails, before check, too) */
 void cache_lrec_store(struct cache_lrec *live, uint64_t seed, const struct cache_lrec *body)
 {
-	uint64_t sum = cache_lrec_sum(seed, body);
-	uint32_t odd = cache_seq_enter(&live->seq);
-
-	live->fails = body->fails;
-	live->check = sum;
-	memcpy((char *)live + CACHE_LREC_BODY, (const char *)body + CACHE_LREC_BODY,
-	       sizeof(*live) - CACHE_LREC_BODY);
-	atomic_store_explicit(&live->seq, odd + 1, memory_order_release);
+	cache_seq_write(&live->seq, &live->check, cache_lrec_sum(seed, body), live, body,
+			offsetof(struct cache_lrec, fails), sizeof(*live));
 }

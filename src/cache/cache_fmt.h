@@ -329,11 +329,13 @@ void cache_dslot_store(struct cache_dslot *live, uint64_t seed, const struct cac
 void cache_dslot_clear(struct cache_dslot *live);
 
 /*
- * cache_seq_enter - a writer makes a record's seq odd (and different
- * from any value seen before); returns it.  Store it + 1 (release) when
- * done.
+ * cache_seq_write - a writer's whole seqlock section on the record at
+ * live whose seq word is *seq: seq made odd, bytes [from, end) copied
+ * from body (zeroed when body is NULL), *check (inside the record) set
+ * to sum, seq made even (release).  The caller holds the bucket lock.
  */
-uint32_t cache_seq_enter(_Atomic uint32_t *seq);
+void cache_seq_write(_Atomic uint32_t *seq, uint64_t *check, uint64_t sum, void *live,
+		     const void *body, size_t from, size_t end);
 
 /*
  * cache_seq_copy - a consistent copy of size bytes of a record after
