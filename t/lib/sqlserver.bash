@@ -103,7 +103,7 @@ db_server_stop() {
 	case $DB_BACKEND in
 	pgsql) _as_owner "$(_pg_bin pg_ctl)" -D "$DB_DIR/data" -m immediate stop >/dev/null 2>&1 || true ;;
 	mysql) [[ -f $DB_DIR/pid ]] && kill "$(cat "$DB_DIR/pid")" 2>/dev/null
-		for _ in $(seq 1 "$(scaled 100)"); do [[ -f $DB_DIR/pid ]] || break; sleep 0.1; done ;;
+		wait_for "$(scaled 100)" test ! -f "$DB_DIR/pid" || true ;;
 	esac
 	rm -rf "$DB_DIR"
 }
@@ -141,13 +141,15 @@ _my_start() {
 		--port="$DB_PORT" --bind-address=127.0.0.1 --skip-name-resolve --pid-file="$DB_DIR/pid" \
 		--log-error="$DB_DIR/server.log" --innodb-buffer-pool-size=32M \
 		--innodb-flush-log-at-trx-commit=0 --skip-log-bin </dev/null >/dev/null 2>&1 &
-	for _ in $(seq 1 "$(scaled 300)"); do
-		mariadb-admin --no-defaults --socket="$DB_DIR/sock" -uroot ping >/dev/null 2>&1 && break
-		sleep 0.1
-	done
+	wait_for "$(scaled 300)" _my_ping || true
 	_my_client mysql "CREATE USER 'dnswl'@'127.0.0.1' IDENTIFIED BY '$DNSWL_DB_PASSWORD'" ||
 		{ cat "$DB_DIR/server.log" >&3; return 1; }
 	export DB_PORT
+}
+
+# _my_ping - the server answers on its socket
+_my_ping() {
+	mariadb-admin --no-defaults --socket="$DB_DIR/sock" -uroot ping >/dev/null 2>&1
 }
 
 # _my_client DB SQL - run SQL as root over the socket
